@@ -1,0 +1,1 @@
+"""Implementations of the domain ports, one library each, no Qt."""

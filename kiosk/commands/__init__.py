@@ -1,0 +1,1 @@
+"""Qt-free command-line entries (headless runner, roster import, sync, decode)."""

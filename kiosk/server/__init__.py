@@ -1,0 +1,1 @@
+"""Reference TatamiTech backend: demo mode, integration and fault tests."""
