@@ -1,0 +1,279 @@
+"""QR token reading and verification (DESIGN §3).
+
+A TatamiTech QR holds a compact JWS (EdDSA / Ed25519, header ``kid``) or any URL whose query has
+``token=<JWS>``. Reading happens in two steps so that every input maps to exactly one outcome:
+
+1. :func:`read_token` parses the text *without* trusting it. Anything that is not shaped like a
+   TatamiTech token (bad base64, non-JSON, wrong claim types, oversized input) gives a
+   :class:`TokenReading` with ``problem`` set: the decision turns it into ``invalid_code``.
+2. :func:`verify_signature` checks the signature against the tenant's public keys by ``kid``.
+   ``alg`` other than ``EdDSA`` (``none``, ``HS256`` "signed" with a public key...), an unknown
+   ``kid`` or a tampered payload are all ``bad_signature``.
+
+Unverified claims may choose a message (``wrong_tenant``), never an acceptance.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+#: Longest text we even look at. A platform token is ~380 characters; a QR holds at most ~3 KB.
+MAX_TEXT_LENGTH = 4096
+#: Nonces carry at least 128 random bits (DESIGN §3).
+MIN_NONCE_BYTES = 16
+MAX_NONCE_LENGTH = 128
+
+_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class TokenKind(StrEnum):
+    """``pass``: short-lived, single use, shown on a phone. ``card``: printed, reusable."""
+
+    PASS = "pass"  # noqa: S105 (a token kind, not a password)
+    CARD = "card"
+
+
+class TokenProblem(StrEnum):
+    """Why a text is not a TatamiTech token (all map to ``invalid_code``)."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_JWS = "not_jws"
+    BAD_BASE64 = "bad_base64"
+    BAD_JSON = "bad_json"
+    BAD_HEADER = "bad_header"
+    BAD_CLAIMS = "bad_claims"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """Typed claims of a well-formed (not yet verified) token."""
+
+    student_id: str
+    tenant_id: str
+    nonce: str
+    exp: int
+    iat: int | None
+    kind: TokenKind
+
+
+@dataclass(frozen=True, slots=True)
+class TokenReading:
+    """The result of reading a scanned text. Exactly one of ``claims`` / ``problem`` is set."""
+
+    claims: TokenClaims | None
+    problem: TokenProblem | None
+    alg: str = ""
+    kid: str = ""
+    signing_input: bytes = b""
+    signature: bytes = b""
+
+    @property
+    def well_formed(self) -> bool:
+        return self.claims is not None
+
+
+def sanitize_for_log(text: str, limit: int = 64) -> str:
+    """Strip control characters and cut: for the rare log line that must show scanned text."""
+    return _CONTROL.sub("?", text)[:limit]
+
+
+def nonce_digest(nonce: str) -> str:
+    """Stable short hash of a nonce: what logs and events carry instead of the nonce."""
+    return hashlib.sha256(nonce.encode("utf-8")).hexdigest()[:16]
+
+
+def text_digest(text: str) -> str:
+    """Hash of a scanned text, to correlate scan-error events without keeping the payload."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def extract_token_text(text: str) -> str | None:
+    """The JWS inside a scanned text: the text itself, or the ``token`` query of a URL.
+
+    Whitespace around it is ignored (keyboard-wedge scanners type a trailing Enter).
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if "://" in stripped or stripped.startswith(("?", "/")) or "?token=" in stripped:
+        try:
+            query = urlsplit(stripped).query
+        except ValueError:
+            return None
+        values = parse_qs(query, keep_blank_values=True, max_num_fields=32).get("token", [])
+        return values[0].strip() if len(values) == 1 else None
+    return stripped
+
+
+def _b64url_decode(segment: str) -> bytes:
+    if not _B64URL.match(segment):
+        raise ValueError("not base64url")
+    # JWS uses unpadded base64url; a length of 1 mod 4 can never be valid.
+    if len(segment) % 4 == 1:
+        raise ValueError("impossible base64 length")
+    try:
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("bad base64") from exc
+
+
+def b64url_encode(data: bytes) -> str:
+    """Unpadded base64url, as JWS uses it."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_int(value: object) -> bool:
+    # JSON numbers decode to int; bool is an int subclass and must not pass.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _valid_nonce(value: object) -> bool:
+    if not isinstance(value, str) or not (0 < len(value) <= MAX_NONCE_LENGTH):
+        return False
+    try:
+        return len(_b64url_decode(value)) >= MIN_NONCE_BYTES
+    except ValueError:
+        return False
+
+
+def _parse_claims(payload: dict[str, Any]) -> TokenClaims | None:
+    student_id = payload.get("studentId")
+    tenant_id = payload.get("tenantId")
+    nonce = payload.get("nonce")
+    exp = payload.get("exp")
+    iat = payload.get("iat")
+    kind = payload.get("kind", TokenKind.PASS.value)
+    if not (_is_uuid(student_id) and _is_uuid(tenant_id) and _valid_nonce(nonce)):
+        return None
+    if not _is_int(exp) or (iat is not None and not _is_int(iat)):
+        return None
+    if kind not in (TokenKind.PASS.value, TokenKind.CARD.value):
+        return None
+    assert isinstance(student_id, str) and isinstance(tenant_id, str) and isinstance(nonce, str)
+    assert isinstance(exp, int)
+    return TokenClaims(
+        student_id=student_id.lower(),
+        tenant_id=tenant_id.lower(),
+        nonce=nonce,
+        exp=exp,
+        iat=iat if isinstance(iat, int) else None,
+        kind=TokenKind(kind),
+    )
+
+
+def _problem(problem: TokenProblem) -> TokenReading:
+    return TokenReading(claims=None, problem=problem)
+
+
+def read_token(text: str) -> TokenReading:
+    """Parse a scanned text into typed, *unverified* claims, or say why it is not a token."""
+    if len(text) > MAX_TEXT_LENGTH:
+        return _problem(TokenProblem.TOO_LONG)
+    token = extract_token_text(text)
+    if token is None:
+        return _problem(TokenProblem.EMPTY if not text.strip() else TokenProblem.NOT_JWS)
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts[:2]):
+        return _problem(TokenProblem.NOT_JWS)
+    try:
+        header_raw = _b64url_decode(parts[0])
+        payload_raw = _b64url_decode(parts[1])
+        signature = _b64url_decode(parts[2])
+    except ValueError:
+        return _problem(TokenProblem.BAD_BASE64)
+    header = _json_object(header_raw)
+    payload = _json_object(payload_raw)
+    if header is None or payload is None:
+        return _problem(TokenProblem.BAD_JSON)
+    alg = header.get("alg")
+    kid = header.get("kid", "")
+    if not isinstance(alg, str) or not isinstance(kid, str) or "crit" in header:
+        return _problem(TokenProblem.BAD_HEADER)
+    claims = _parse_claims(payload)
+    if claims is None:
+        return _problem(TokenProblem.BAD_CLAIMS)
+    return TokenReading(
+        claims=claims,
+        problem=None,
+        alg=alg,
+        kid=kid,
+        signing_input=f"{parts[0]}.{parts[1]}".encode("ascii"),
+        signature=signature,
+    )
+
+
+def load_public_key(raw_b64url: str) -> Ed25519PublicKey:
+    """An Ed25519 public key from its JWK ``x`` value (32 bytes, base64url)."""
+    raw = _b64url_decode(raw_b64url)
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def verify_signature(reading: TokenReading, keys: Mapping[str, Ed25519PublicKey]) -> bool:
+    """True only for an EdDSA signature by the tenant key named in the header.
+
+    The algorithm is pinned: a token cannot choose how it is verified, so ``none`` and
+    ``HS256`` (with the public key as an HMAC secret) fail here.
+    """
+    if reading.claims is None or reading.alg != "EdDSA":
+        return False
+    key = keys.get(reading.kid)
+    if key is None or len(reading.signature) != 64:
+        return False
+    try:
+        key.verify(reading.signature, reading.signing_input)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def issue_token(private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, Any]) -> str:
+    """Sign claims as a compact EdDSA JWS. Only the backend (and tests) hold private keys."""
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+    signing_input = ".".join(
+        b64url_encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
+        for part in (header, dict(claims))
+    )
+    signature = private_key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{b64url_encode(signature)}"
+
+
+def public_key_x(private_key: Ed25519PrivateKey) -> str:
+    """The JWK ``x`` (base64url raw public key) of a private key."""
+    raw = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return b64url_encode(raw)
