@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -67,9 +68,8 @@ def transition_key(from_rank: str, to_rank: str) -> str:
     return f"{from_rank}_to_{to_rank}"
 
 
-_EMPTY_RANKS: Mapping[str, Rank] = MappingProxyType({})
-_EMPTY_PROGRAMS: Mapping[str, Program] = MappingProxyType({})
-_EMPTY_RULES: Mapping[str, TransitionRule] = MappingProxyType({})
+def _frozen_empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +79,10 @@ class RuleBook:
     ``rules`` apply to every program; ``program_rules[program_id]`` overrides them per transition.
     """
 
-    ranks: Mapping[str, Rank] = _EMPTY_RANKS
-    programs: Mapping[str, Program] = _EMPTY_PROGRAMS
-    rules: Mapping[str, TransitionRule] = _EMPTY_RULES
-    program_rules: Mapping[str, Mapping[str, TransitionRule]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    ranks: Mapping[str, Rank] = field(default_factory=_frozen_empty)
+    programs: Mapping[str, Program] = field(default_factory=_frozen_empty)
+    rules: Mapping[str, TransitionRule] = field(default_factory=_frozen_empty)
+    program_rules: Mapping[str, Mapping[str, TransitionRule]] = field(default_factory=_frozen_empty)
 
     def next_rank(self, program_id: str, rank_id: str) -> Rank | None:
         program = self.programs.get(program_id)

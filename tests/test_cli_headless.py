@@ -1,0 +1,81 @@
+"""The command line as a user runs it: a real process, real files, JSON lines out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support import DATA, VECTOR_ROSTER, make_token
+
+ROOT = Path(__file__).parent.parent
+
+
+def kiosk(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TATAMI_DATA_DIR": str(data_dir), "PYTHONWARNINGS": "error"}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_roster_import_then_headless_stdin_scans(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(VECTOR_ROSTER))
+    imported = kiosk("roster", "import", str(roster), data_dir=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["studentsTotal"] == 9
+
+    # Real-time tokens: the headless runner uses the system clock.
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    lines = [
+        make_token("ana", now=now),
+        "",
+        make_token("ana", now=now, kind="card"),
+        "https://golden-tiger.tatamitech.com/checkin?token=" + make_token("ben", now=now),
+        "not a code",
+        (DATA / "tokens" / "other_tenant.txt").read_text(),
+    ]
+    ran = kiosk("run", "--headless", "--source", "stdin", data_dir=tmp_path, stdin="\n".join(lines))
+    assert ran.returncode == 0, ran.stderr
+    out = [json.loads(line) for line in ran.stdout.splitlines()]
+    assert [o["outcome"] for o in out] == [
+        "accepted",
+        "duplicate",
+        "accepted",
+        "invalid_code",
+        "wrong_tenant",
+    ]
+    first = out[0]
+    assert first["scanId"] and first["studentId"] and first["recorded"] is True
+    assert isinstance(first["eligible"], bool) and first["message"]
+    assert out[3]["scanId"] and out[3]["studentId"] is None
+    # Nothing personal on stderr (logs) either.
+    assert "Ana" not in ran.stderr and lines[0] not in ran.stderr
+
+
+def test_corrupt_roster_file_is_refused_clearly(tmp_path: Path) -> None:
+    bad = tmp_path / "roster.json"
+    bad.write_text('{"schema": "tatamitech.kiosk.roster/1", "tenant": ')
+    result = kiosk("roster", "import", str(bad), data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "not valid JSON" in result.stderr and "nothing changed" in result.stderr
+    missing = kiosk("roster", "import", str(tmp_path / "nope.json"), data_dir=tmp_path)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    from kiosk import __version__
+
+    result = kiosk("--version", data_dir=tmp_path)
+    assert result.returncode == 0 and __version__ in result.stdout
