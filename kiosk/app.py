@@ -4,6 +4,8 @@ Qt is imported only when a window is wanted, so headless commands start fast and
 cannot. Sub-commands:
 
     run        the kiosk (default); --demo, --headless, --source, --quit-after
+    setup      register this kiosk with the backend (admin login; password never stored)
+    sync       sync --once: upload, pull, heartbeat, then print a JSON status
     roster     roster import FILE: provision offline from a roster document
     decode     decode image files or folders (test a printed card)
 """
@@ -54,6 +56,22 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     roster_import.add_argument("file", type=Path)
 
+    setup = commands.add_parser(
+        "setup", parents=[common], help="register this kiosk with the backend (admin login)"
+    )
+    setup.add_argument(
+        "--api", required=True, help="backend URL, e.g. https://golden-tiger.tatamitech.com"
+    )
+    setup.add_argument("--tenant", required=True, help="academy slug, e.g. golden-tiger")
+    setup.add_argument("--email", required=True, help="an academy admin's email")
+    setup.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (else a prompt)"
+    )
+    setup.add_argument("--name", default=None, help="kiosk name (default: this machine's name)")
+
+    sync = commands.add_parser("sync", parents=[common], help="sync with the backend")
+    sync.add_argument("--once", action="store_true", required=True, help="one full sync, then exit")
+
     decode = commands.add_parser(
         "decode", parents=[common], help="decode QR codes in image files or folders"
     )
@@ -103,6 +121,60 @@ def _cmd_roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_setup(args: argparse.Namespace) -> int:
+    import getpass
+    import platform
+
+    from kiosk.services.setup import SetupError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.email}: ")
+    name = args.name or platform.node() or "kiosk"
+    with KioskContext.open(args.data_dir) as context:
+        api = context.backend_for(args.api, args.tenant)
+        try:
+            result = context.setup.register(api, args.api, args.email, password, name)
+        except SetupError as exc:
+            return _fail(f"set-up failed: {exc}")
+        finally:
+            api.close()
+            del password
+        engine = context.sync_engine()
+        assert engine is not None
+        pulled = engine.pull_once()
+    print(
+        json.dumps(
+            {
+                "kioskId": result.kiosk_id,
+                "tenant": result.tenant_slug,
+                "tokenStored": "keyring" if result.token_persistent else "memory-only",
+                "rosterSeq": pulled.seq,
+                "students": pulled.students,
+                "error": pulled.error,
+            }
+        )
+    )
+    if not result.token_persistent:
+        print(
+            "warning: no OS keyring here, so the device token is not kept after this process; "
+            "set PYTHON_KEYRING_BACKEND to a persistent backend or log in again after a restart",
+            file=sys.stderr,
+        )
+    return 0 if pulled.error is None else 1
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    with KioskContext.open(args.data_dir) as context:
+        engine = context.sync_engine()
+        if engine is None:
+            return _fail("this kiosk is not registered: run `tatami-kiosk setup` first")
+        status = engine.sync_once()
+    print(json.dumps(status.to_json()))
+    return 0 if status.staff_needed is None and status.last_error is None else 1
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     source = args.source or ("demo" if args.demo else "camera:0")
     if source == "stdin":
@@ -121,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "roster":
             return _cmd_roster_import(args)
+        if args.command == "setup":
+            return _cmd_setup(args)
+        if args.command == "sync":
+            return _cmd_sync(args)
         if args.command == "decode":
             # Imported here: OpenCV costs start-up time that other commands should not pay.
             from kiosk.commands.decode import run_decode

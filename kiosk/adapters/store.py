@@ -653,6 +653,14 @@ class Ledger:
             [(event_id,) for event_id in event_ids],
         )
 
+    def wipe_roster(self) -> None:
+        """Forget the roster (device revoked); the ledger and its outbox stay for staff."""
+        self._require_writable()
+        for table in ("students", "tenant_keys", "revoked_nonces", "classes", "roster_parts"):
+            self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+        self._conn.execute("DELETE FROM kiosk_state WHERE key LIKE 'roster_%'")
+        self.roster_changed = True
+
     def wipe(self) -> None:
         """Forget the tenant: roster, identity, ledger. Used on sign-out or device revocation."""
         self._require_writable()

@@ -10,11 +10,11 @@ Adapters implement them (``kiosk.adapters``); services depend only on these. The
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from kiosk.domain.decision import CheckinHistory, Outcome, RosterView
 from kiosk.domain.eligibility import LocalAttendance
@@ -131,6 +131,18 @@ class LedgerReader(Protocol):
 
     def state(self, key: str) -> str | None: ...
 
+    def identity(self) -> dict[str, Any] | None:
+        """The pinned tenant and kiosk (``tenant_id``, ``tenant_slug``, ``kiosk_id``, ...)."""
+        ...
+
+    def pending_checkins(self, limit: int) -> list[dict[str, Any]]:
+        """Oldest unacknowledged check-ins, as upload items."""
+        ...
+
+    def pending_events(self, limit: int) -> list[dict[str, Any]]: ...
+
+    def parked_checkins(self) -> list[ScanRecord]: ...
+
 
 class LedgerWriter(LedgerReader, Protocol):
     """One write transaction on the store thread: everything commits or nothing does."""
@@ -144,6 +156,35 @@ class LedgerWriter(LedgerReader, Protocol):
     def add_event(self, event: Event) -> None: ...
 
     def apply_roster(self, update: RosterUpdate, pulled_at: datetime) -> None: ...
+
+    def set_state(self, key: str, value: str) -> None: ...
+
+    def pin_identity(
+        self,
+        tenant_id: str,
+        tenant_slug: str,
+        *,
+        kiosk_id: str | None = None,
+        api_url: str | None = None,
+        device_name: str | None = None,
+        registered_at: datetime | None = None,
+    ) -> None: ...
+
+    def acknowledge(self, results: Iterable[Mapping[str, Any]], now: datetime) -> int: ...
+
+    def park(self, scan_id: str, reason: str) -> None: ...
+
+    def requeue_parked(self, scan_id: str) -> bool: ...
+
+    def acknowledge_events(self, event_ids: Iterable[str]) -> None: ...
+
+    def wipe_roster(self) -> None:
+        """Forget the roster (device revoked); the ledger and its outbox stay."""
+        ...
+
+    def wipe(self) -> None:
+        """Forget everything of the tenant (staff sign-out)."""
+        ...
 
 
 class Store(Protocol):
@@ -171,3 +212,111 @@ class Clock(Protocol):
     def offset_ms(self) -> int:
         """Correction applied to the local clock (server minus local), in milliseconds."""
         ...
+
+
+# -- the backend ---------------------------------------------------------------------------
+#
+#   BackendError              the backend could not be used for this request
+#   ├── TransientError        timeout, reset, 5xx, truncated or garbled answer: retry the same ids
+#   │   └── RetryLater        429/503 with Retry-After: wait at least ``retry_after`` seconds
+#   ├── AuthExpired           401 on a call: refresh the session once, then staff are needed
+#   ├── DeviceRevoked         the device token itself was refused: staff must re-register
+#   ├── Forbidden             403 (e.g. credential of another tenant): staff are needed
+#   └── BatchRejected         400/413/422 for a whole request: split it to find the poison item
+
+
+class BackendError(Exception):
+    """A request to the backend failed."""
+
+
+class TransientError(BackendError):
+    """The outcome is unknown: the same request (same ids) may be retried."""
+
+
+class RetryLater(TransientError):
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthExpired(BackendError):
+    """The access token was refused."""
+
+
+class DeviceRevoked(BackendError):
+    """The device token was refused: this kiosk must be registered again."""
+
+
+class Forbidden(BackendError):
+    """The backend refuses this kiosk for this tenant."""
+
+
+class BatchRejected(BackendError):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A parsed 2xx answer and the backend's clock at that moment (from ``Date``)."""
+
+    body: Any
+    server_time: datetime | None
+    sent_at: datetime
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    kiosk_id: str
+    device_token: str
+    tenant_id: str
+    tenant_slug: str
+    tenant_name: str
+
+
+class BackendApi(Protocol):
+    """The kiosk's view of the TatamiTech API (docs/kiosk-api.md)."""
+
+    def open_session(self, device_token: str) -> Answer:
+        """Exchange the device token for a short-lived access token kept in memory."""
+        ...
+
+    def has_session(self) -> bool: ...
+
+    def pull_roster(self, since: int) -> Answer: ...
+
+    def push_checkins(self, items: Sequence[Mapping[str, Any]]) -> Answer: ...
+
+    def push_events(self, events: Sequence[Mapping[str, Any]]) -> Answer: ...
+
+    def heartbeat(self, payload: Mapping[str, Any]) -> Answer: ...
+
+    def promotion_check(self, student_id: str) -> Answer: ...
+
+
+class SecretVault(Protocol):
+    """Where the device token lives: the OS keyring, or memory when there is none."""
+
+    @property
+    def persistent(self) -> bool:
+        """False when the token only lives in memory (no native keyring)."""
+        ...
+
+    @property
+    def backend_name(self) -> str: ...
+
+    def get_device_token(self, kiosk_id: str) -> str | None: ...
+
+    def set_device_token(self, kiosk_id: str, token: str) -> None: ...
+
+    def delete_device_token(self, kiosk_id: str) -> None: ...
+
+
+class SetupApi(Protocol):
+    """The calls a staff member's set-up makes (admin login, kiosk registration)."""
+
+    def login(self, email: str, password: str) -> Answer: ...
+
+    def register_kiosk(self, staff_access_token: str, name: str) -> Registration: ...

@@ -1,0 +1,575 @@
+"""Sync with the backend (DESIGN §7): upload the outbox, pull the roster, report, keep time.
+
+Rules this module keeps:
+
+- A check-in leaves the outbox only after a fully parsed 2xx that names it. Timeouts, resets,
+  5xx, garbled answers: the outcome is unknown, so the same ``scanId``s are sent again later (the
+  backend answers a known ``scanId`` with its original result).
+- ``429``/``503`` are retried after ``Retry-After``; other failures back off exponentially with
+  full jitter.
+- ``401``: the session is refreshed once with the device token; if that fails too, staff are
+  needed. The queue is kept whatever happens.
+- A whole request refused with ``400/413/422`` is split until the poison item stands alone; that
+  item is parked with its reason. Parked items are never deleted and never block the others.
+- Upload and roster pull are independent (two threads in :class:`SyncLoop`): a failing upload
+  never blocks the roster, nor the reverse.
+- The backend's ``Date`` header gives the clock offset; a skew above two minutes is flagged.
+- No database transaction is ever held across a network call.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from kiosk import __version__
+from kiosk.domain.eligibility import ServerStatus
+from kiosk.domain.ports import (
+    Answer,
+    AuthExpired,
+    BackendApi,
+    BackendError,
+    BatchRejected,
+    DeviceRevoked,
+    Forbidden,
+    LedgerReader,
+    LedgerWriter,
+    RetryLater,
+    SecretVault,
+    Store,
+    TransientError,
+)
+from kiosk.domain.roster import RosterError
+from kiosk.services.provisioning import ProvisioningService
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SKEW_WARNING_MS = 120_000
+#: Offsets that differ by less than this are noise (``Date`` has a one-second resolution).
+_OFFSET_NOISE_MS = 1_500
+
+
+class SettableClock(Protocol):
+    def now(self) -> datetime: ...
+
+    @property
+    def offset_ms(self) -> int: ...
+
+    def set_offset_ms(self, offset_ms: int) -> None: ...
+
+
+class RosterFreshness(StrEnum):
+    NONE = "none"  # never provisioned
+    FRESH = "fresh"
+    STALE = "stale"
+    TOO_OLD = "too_old"  # staff needed
+
+
+class StaffNeeded(Exception):
+    """Sync cannot continue without a person (log in, re-register, fix configuration)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the status strip, the health panel and ``sync --once`` show."""
+
+    online: bool = False
+    staff_needed: str | None = None
+    pending: int = 0
+    parked: int = 0
+    events_pending: int = 0
+    last_contact_at: datetime | None = None
+    last_upload_at: datetime | None = None
+    last_pull_at: datetime | None = None
+    roster_seq: int = 0
+    roster_pulled_at: datetime | None = None
+    roster_freshness: RosterFreshness = RosterFreshness.NONE
+    roster_students: int = 0
+    clock_offset_ms: int = 0
+    last_error: str | None = None
+
+    @property
+    def clock_skew_warning(self) -> bool:
+        return abs(self.clock_offset_ms) > SKEW_WARNING_MS
+
+    def to_json(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "online": self.online,
+            "staffNeeded": self.staff_needed,
+            "pending": self.pending,
+            "parked": self.parked,
+            "eventsPending": self.events_pending,
+            "lastContactAt": iso(self.last_contact_at),
+            "lastUploadAt": iso(self.last_upload_at),
+            "lastPullAt": iso(self.last_pull_at),
+            "rosterSeq": self.roster_seq,
+            "rosterPulledAt": iso(self.roster_pulled_at),
+            "rosterFreshness": self.roster_freshness.value,
+            "rosterStudents": self.roster_students,
+            "clockOffsetMs": self.clock_offset_ms,
+            "clockSkewWarning": self.clock_skew_warning,
+            "lastError": self.last_error,
+        }
+
+
+class Backoff:
+    """Truncated exponential backoff with full jitter (AWS architecture blog; Electrum)."""
+
+    def __init__(self, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None):
+        self.base = base
+        self.cap = cap
+        self.failures = 0
+        self._rng = rng or random.Random()
+
+    def failure(self, retry_after: float | None = None) -> float:
+        self.failures += 1
+        if retry_after is not None:
+            # The server said when; a little jitter spreads a fleet of kiosks.
+            return retry_after + self._rng.uniform(0, min(1.0, retry_after * 0.1))
+        ceiling = min(self.cap, self.base * 2 ** min(self.failures - 1, 30))
+        return self._rng.uniform(0, ceiling)
+
+    def success(self) -> None:
+        self.failures = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UploadReport:
+    sent: int = 0
+    parked: int = 0
+    remaining: int = 0
+    error: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PullReport:
+    applied: bool = False
+    full: bool = False
+    seq: int = 0
+    students: int = 0
+    error: str | None = None
+    retry_after: float | None = None
+
+
+def _parse_checkin_results(body: Any, sent: set[str]) -> list[dict[str, Any]]:
+    """Validate every per-item answer, or refuse the whole answer (then nothing is acked)."""
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        raise TransientError("check-in answer has no results list")
+    parsed: list[dict[str, Any]] = []
+    for item in body["results"]:
+        if not isinstance(item, dict) or item.get("scanId") not in sent:
+            raise TransientError("check-in answer names an item that was not sent")
+        try:
+            status = ServerStatus(str(item.get("status")))
+        except ValueError:
+            raise TransientError("check-in answer has an unknown status") from None
+        seq = item.get("seq")
+        if status is not ServerStatus.REJECTED and (
+            not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
+        ):
+            raise TransientError("check-in answer lacks a seq")
+        parsed.append(
+            {
+                "scanId": item["scanId"],
+                "status": status.value,
+                "seq": seq,
+                "reason": str(item.get("reason") or "")[:200],
+            }
+        )
+    return parsed
+
+
+class SyncEngine:
+    """One sync step at a time; :class:`SyncLoop` runs the steps on threads."""
+
+    def __init__(
+        self,
+        store: Store,
+        api: BackendApi,
+        vault: SecretVault,
+        clock: SettableClock,
+        *,
+        batch_size: int = 250,
+        camera_state: Callable[[], str] = lambda: "unknown",
+    ) -> None:
+        self._store = store
+        self._api = api
+        self._vault = vault
+        self._clock = clock
+        self._provisioning = ProvisioningService(store, clock)
+        self.batch_size = batch_size
+        self._camera_state = camera_state
+        self._lock = threading.Lock()
+        self._status = SyncStatus(clock_offset_ms=clock.offset_ms)
+
+    # -- status ---------------------------------------------------------------------------
+
+    def _update(self, **changes: Any) -> None:
+        with self._lock:
+            self._status = replace(self._status, **changes)
+
+    def status(self) -> SyncStatus:
+        """The current status, with queue and roster figures read fresh from the store."""
+
+        def read(ledger: LedgerReader) -> dict[str, Any]:
+            counts = ledger.counts()
+            roster = ledger.roster
+            upload = ledger.state("last_upload_at")
+            pull = ledger.state("roster_pulled_at")
+            return {
+                "pending": counts["pending"],
+                "parked": counts["parked"],
+                "events_pending": counts["events_pending"],
+                "roster_seq": roster.seq if roster else 0,
+                "roster_students": roster.student_count() if roster else 0,
+                "roster_pulled_at": datetime.fromisoformat(pull) if pull else None,
+                "last_upload_at": datetime.fromisoformat(upload) if upload else None,
+                "stale_hours": roster.settings.roster_stale_hours if roster else 0,
+                "max_hours": roster.settings.roster_max_age_hours if roster else 0,
+            }
+
+        figures = self._store.read(read)
+        stale_hours = figures.pop("stale_hours")
+        max_hours = figures.pop("max_hours")
+        pulled = figures["roster_pulled_at"]
+        if pulled is None:
+            freshness = RosterFreshness.NONE
+        else:
+            age = self._clock.now() - pulled
+            if age > timedelta(hours=max_hours):
+                freshness = RosterFreshness.TOO_OLD
+            elif age > timedelta(hours=stale_hours):
+                freshness = RosterFreshness.STALE
+            else:
+                freshness = RosterFreshness.FRESH
+        with self._lock:
+            return replace(
+                self._status,
+                roster_freshness=freshness,
+                last_pull_at=self._status.last_pull_at or pulled,
+                **figures,
+            )
+
+    # -- session and time ----------------------------------------------------------------
+
+    def _kiosk_id(self) -> str:
+        def read(ledger: LedgerReader) -> str | None:
+            identity = ledger.identity()
+            return str(identity["kiosk_id"]) if identity and identity["kiosk_id"] else None
+
+        kiosk_id = self._store.read(read)
+        if not kiosk_id:
+            raise StaffNeeded("this kiosk is not registered: run the set-up")
+        return kiosk_id
+
+    def _learn_time(self, answer: Answer) -> None:
+        if answer.server_time is None:
+            return
+        midpoint = answer.sent_at + (answer.received_at - answer.sent_at) / 2
+        # Date is truncated to whole seconds: the server's true time is half a second later
+        # on average. The local clock is the uncorrected one (now minus the current offset).
+        local_mid = midpoint
+        server = answer.server_time + timedelta(milliseconds=500)
+        offset = round((server - local_mid).total_seconds() * 1000)
+        if abs(offset - self._clock.offset_ms) < _OFFSET_NOISE_MS:
+            return
+        self._clock.set_offset_ms(offset)
+        self._store.write(lambda ledger: ledger.set_state("clock_offset_ms", str(offset)))
+        self._update(clock_offset_ms=offset)
+        if abs(offset) > SKEW_WARNING_MS:
+            log.warning("kiosk clock is %.0f s off the backend's", offset / 1000)
+
+    def _open_session(self) -> None:
+        kiosk_id = self._kiosk_id()
+        token = self._vault.get_device_token(kiosk_id)
+        if not token:
+            raise StaffNeeded(
+                "sign-in needed: the device token is not on this machine"
+                + ("" if self._vault.persistent else " (no OS keyring; kept in memory only)")
+            )
+        try:
+            answer = self._api.open_session(token)
+        except DeviceRevoked:
+            self._on_revoked()
+            raise StaffNeeded("this kiosk was revoked: register it again") from None
+        self._learn_time(answer)
+
+    def _on_revoked(self) -> None:
+        """A revoked device forgets the roster; check-ins not yet uploaded are kept."""
+        log.warning("device token revoked: wiping the roster cache")
+        self._store.write(lambda ledger: ledger.wipe_roster())
+
+    def _call(self, request: Callable[[], Answer]) -> Answer:
+        """Run a request in a session: refresh once on 401, then give up to staff."""
+        if not self._api.has_session():
+            self._open_session()
+        try:
+            answer = request()
+        except AuthExpired:
+            self._open_session()
+            try:
+                answer = request()
+            except AuthExpired:
+                raise StaffNeeded("the backend refused this kiosk's session twice") from None
+        self._learn_time(answer)
+        now = self._clock.now()
+        self._update(online=True, last_contact_at=now, staff_needed=None)
+        return answer
+
+    def _failed(self, error: BaseException) -> str:
+        message = str(error) or type(error).__name__
+        if isinstance(error, StaffNeeded | Forbidden):
+            self._update(staff_needed=message, last_error=message, online=False)
+        else:
+            self._update(last_error=message, online=False)
+        return message
+
+    # -- upload ----------------------------------------------------------------------------
+
+    def _push(self, items: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+        """Send items; split on a whole-batch rejection; park a poison item on its own."""
+        try:
+            answer = self._call(lambda: self._api.push_checkins(items))
+        except BatchRejected as exc:
+            if len(items) == 1:
+                reason = f"refused by the backend ({exc.status}): {exc}"[:200]
+                scan_id = str(items[0]["scanId"])
+                self._store.write(lambda ledger: ledger.park(scan_id, reason))
+                log.warning("check-in %s parked: %s", scan_id, reason)
+                return 0, 1
+            middle = len(items) // 2
+            sent_a, parked_a = self._push(items[:middle])
+            sent_b, parked_b = self._push(items[middle:])
+            return sent_a + sent_b, parked_a + parked_b
+        results = _parse_checkin_results(answer.body, {str(i["scanId"]) for i in items})
+        now = self._clock.now()
+
+        def acknowledge(ledger: LedgerWriter) -> int:
+            changed = ledger.acknowledge(results, now)
+            ledger.set_state("last_upload_at", now.isoformat())
+            return changed
+
+        self._store.write(acknowledge)
+        parked = sum(1 for r in results if r["status"] == ServerStatus.REJECTED.value)
+        return len(results) - parked, parked
+
+    def upload_once(self) -> UploadReport:
+        """Upload pending check-ins batch by batch until none is left or a request fails."""
+        sent = parked = 0
+        try:
+            while True:
+                batch = self._store.read(lambda ledger: ledger.pending_checkins(self.batch_size))
+                if not batch:
+                    break
+                batch_sent, batch_parked = self._push(batch)
+                sent += batch_sent
+                parked += batch_parked
+                if batch_sent + batch_parked == 0:
+                    # A 2xx that named none of them: try again later rather than spin.
+                    raise TransientError("the backend acknowledged none of the batch")
+        except RetryLater as exc:
+            return self._upload_failed(exc, sent, parked, exc.retry_after)
+        except (BackendError, StaffNeeded) as exc:
+            return self._upload_failed(exc, sent, parked, None)
+        self._update(last_upload_at=self._clock.now(), last_error=None)
+        return UploadReport(sent=sent, parked=parked, remaining=0)
+
+    def _upload_failed(
+        self, error: BaseException, sent: int, parked: int, retry_after: float | None
+    ) -> UploadReport:
+        message = self._failed(error)
+        remaining = self._store.read(lambda ledger: ledger.counts())["pending"]
+        log.info("upload stopped: %s (%d left)", message, remaining)
+        return UploadReport(sent, parked, remaining, message, retry_after)
+
+    def _push_events(self, events: list[dict[str, Any]]) -> int:
+        answer = self._call(lambda: self._api.push_events(events))
+        body = answer.body
+        ids = body.get("accepted") if isinstance(body, dict) else None
+        sent_ids = {e["eventId"] for e in events}
+        if not isinstance(ids, list) or not ids or not set(ids) <= sent_ids:
+            raise TransientError("event answer is not usable")
+        named = [str(i) for i in ids]
+        self._store.write(lambda ledger: ledger.acknowledge_events(named))
+        return len(named)
+
+    def push_events_once(self, limit: int = 200) -> int:
+        """Upload pending events; returns how many the backend accepted."""
+        accepted = 0
+        try:
+            while events := self._store.read(lambda ledger: ledger.pending_events(limit)):
+                accepted += self._push_events(events)
+        except (BackendError, StaffNeeded) as exc:
+            self._failed(exc)
+        return accepted
+
+    def heartbeat_once(self) -> bool:
+        status = self.status()
+        payload = {
+            "version": __version__,
+            "queueDepth": status.pending,
+            "parked": status.parked,
+            "lastUploadAt": status.last_upload_at.isoformat() if status.last_upload_at else None,
+            "lastPullAt": status.last_pull_at.isoformat() if status.last_pull_at else None,
+            "rosterSeq": status.roster_seq,
+            "cameraState": self._camera_state(),
+            "clockOffsetMs": status.clock_offset_ms,
+        }
+        try:
+            self._call(lambda: self._api.heartbeat(payload))
+        except (BackendError, StaffNeeded) as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    # -- roster ----------------------------------------------------------------------------
+
+    def pull_once(self) -> PullReport:
+        """Pull the roster changes since our ``seq`` and apply them atomically."""
+
+        def local_seq(ledger: LedgerReader) -> int:
+            roster = ledger.roster
+            return roster.seq if roster else 0
+
+        since = self._store.read(local_seq)
+        try:
+            answer = self._call(lambda: self._api.pull_roster(since))
+            try:
+                summary = self._provisioning.apply_document(answer.body)
+            except RosterError as exc:
+                if since == 0:
+                    raise
+                log.info("incremental roster refused (%s): pulling a full one", exc)
+                answer = self._call(lambda: self._api.pull_roster(0))
+                summary = self._provisioning.apply_document(answer.body)
+        except RetryLater as exc:
+            return PullReport(error=self._failed(exc), retry_after=exc.retry_after)
+        except (BackendError, StaffNeeded) as exc:
+            return PullReport(error=self._failed(exc))
+        except RosterError as exc:
+            # Garbage from the server: keep the roster we have, say why, try again later.
+            return PullReport(error=self._failed(TransientError(f"roster refused: {exc}")))
+        self._update(last_pull_at=self._clock.now(), last_error=None)
+        return PullReport(
+            applied=True, full=summary.full, seq=summary.seq, students=summary.students_total
+        )
+
+    def sync_once(self) -> SyncStatus:
+        """Everything once, each step independent of the others' failures."""
+        self.upload_once()
+        self.push_events_once()
+        self.pull_once()
+        self.heartbeat_once()
+        return self.status()
+
+    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+        """The backend's own evaluation, when it can be reached (instructor board)."""
+        try:
+            answer = self._call(lambda: self._api.promotion_check(student_id))
+        except (BackendError, StaffNeeded) as exc:
+            self._failed(exc)
+            return None
+        return answer.body if isinstance(answer.body, dict) else None
+
+
+class SyncLoop:
+    """Two background threads: upload (check-ins, events, heartbeat) and roster pull.
+
+    ``on_status`` is called from those threads after every cycle; the UI turns it into a Qt
+    signal. :meth:`nudge` asks for an upload now (called after each accepted scan).
+    """
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        *,
+        upload_interval: float = 30.0,
+        pull_interval: float = 300.0,
+        heartbeat_interval: float = 60.0,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.engine = engine
+        self.upload_interval = upload_interval
+        self.pull_interval = pull_interval
+        self.heartbeat_interval = heartbeat_interval
+        self._on_status = on_status
+        self._stop = threading.Event()
+        self._upload_wake = threading.Event()
+        self._pull_wake = threading.Event()
+        self._rng = rng or random.Random()
+        self._threads = [
+            threading.Thread(target=self._upload_loop, name="sync-upload", daemon=True),
+            threading.Thread(target=self._pull_loop, name="sync-pull", daemon=True),
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def nudge(self) -> None:
+        self._upload_wake.set()
+
+    def pull_now(self) -> None:
+        self._pull_wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._upload_wake.set()
+        self._pull_wake.set()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join()
+
+    def _publish(self) -> None:
+        if self._on_status is not None:
+            try:
+                self._on_status(self.engine.status())
+            except Exception:
+                log.exception("status listener failed")
+
+    def _wait(self, wake: threading.Event, seconds: float) -> None:
+        wake.wait(seconds)
+        wake.clear()
+
+    def _upload_loop(self) -> None:
+        backoff = Backoff(rng=self._rng)
+        next_heartbeat = time.monotonic()
+        while not self._stop.is_set():
+            report = self.engine.upload_once()
+            if report.error is None:
+                self.engine.push_events_once()
+                if time.monotonic() >= next_heartbeat:
+                    self.engine.heartbeat_once()
+                    next_heartbeat = time.monotonic() + self.heartbeat_interval
+            self._publish()
+            if report.error is None:
+                backoff.success()
+                delay = self.upload_interval
+            else:
+                delay = backoff.failure(report.retry_after)
+            self._wait(self._upload_wake, delay)
+
+    def _pull_loop(self) -> None:
+        backoff = Backoff(rng=self._rng)
+        while not self._stop.is_set():
+            report = self.engine.pull_once()
+            self._publish()
+            if report.error is None:
+                backoff.success()
+                delay = self.pull_interval
+            else:
+                delay = backoff.failure(report.retry_after)
+            self._wait(self._pull_wake, delay)
