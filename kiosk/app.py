@@ -13,12 +13,14 @@ cannot. Sub-commands:
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from kiosk import __version__
 from kiosk.context import KioskContext
@@ -26,6 +28,16 @@ from kiosk.domain.ports import StorageError
 from kiosk.domain.roster import RosterError
 
 log = logging.getLogger("kiosk")
+
+#: Commands contributed by modules of ``kiosk.commands``: each module has ``NAME``,
+#: ``add_parser(subparsers, parents)`` and ``run(args) -> int``, and imports nothing heavy at
+#: module level (the parser is built on every start).
+EXTRA_COMMANDS: tuple[str, ...] = ()
+
+
+def _extra_commands() -> dict[str, ModuleType]:
+    modules = [importlib.import_module(name) for name in EXTRA_COMMANDS]
+    return {module.NAME: module for module in modules}
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -78,6 +90,8 @@ def _build_parser() -> argparse.ArgumentParser:
     decode.add_argument("paths", nargs="+", metavar="PATH")
     decode.add_argument("--engine", default=None, help="zxing | pyzbar | opencv (default: best)")
     decode.add_argument("--json", action="store_true", help="one JSON line per image")
+    for module in _extra_commands().values():
+        module.add_parser(commands, [common])
     return parser
 
 
@@ -175,8 +189,21 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     return 0 if status.staff_needed is None and status.last_error is None else 1
 
 
+def _has_display() -> bool:
+    """A window is possible: a display on Linux/BSD, always on Windows and macOS."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal", "vnc")):
+        return True
+    if sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     source = args.source or ("demo" if args.demo else "camera:0")
+    if not args.headless and source != "stdin" and _has_display():
+        from kiosk.gui import run_gui  # Qt is imported only here
+
+        return run_gui(args)
     if source == "stdin":
         from kiosk.commands.headless import run_lines
 
@@ -197,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_setup(args)
         if args.command == "sync":
             return _cmd_sync(args)
+        extra = _extra_commands()
+        if args.command in extra:
+            return int(extra[args.command].run(args))
         if args.command == "decode":
             # Imported here: OpenCV costs start-up time that other commands should not pay.
             from kiosk.commands.decode import run_decode

@@ -112,6 +112,30 @@ def _message(
     return OUTCOME_HEADLINE[outcome]
 
 
+#: Outcomes reached only after the signature verified: their ``studentId`` claim is trustworthy.
+_VERIFIED = frozenset(
+    {
+        Outcome.EXPIRED,
+        Outcome.REVOKED,
+        Outcome.UNKNOWN_STUDENT,
+        Outcome.STUDENT_INACTIVE,
+        Outcome.REPLAY,
+        Outcome.DUPLICATE,
+        Outcome.ACCEPTED,
+    }
+)
+
+
+def _verified_student(decision: Decision) -> str | None:
+    if decision.claims is not None and decision.outcome in _VERIFIED:
+        return decision.claims.student_id
+    return None
+
+
+class OverrideError(ValueError):
+    """A scan that cannot be overridden (nothing to override, no student known)."""
+
+
 class CheckInService:
     """Scans and manual check-ins, decided and recorded on the store thread."""
 
@@ -151,6 +175,54 @@ class CheckInService:
             return self._record(
                 ledger, roster, decision, ScanSource.MANUAL, at, offset, "", staff_id
             )
+
+        return self._run(unit, ScanSource.MANUAL, at)
+
+    def override_scan(
+        self, scan_id: str, staff_id: str, note: str, now: datetime | None = None
+    ) -> ScanResult:
+        """Staff accept a failed scan anyway (e.g. an expired pass they checked by hand).
+
+        Recorded as a manual attendance carrying the note, plus an audited ``override`` event;
+        the duplicate rule still holds, so an override never counts a class twice.
+        """
+        if not note.strip():
+            raise OverrideError("an override needs a note")
+        at = now or self._clock.now()
+        offset = self._clock.offset_ms
+
+        def unit(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
+            roster = ledger.roster
+            original = next((r for r in ledger.recent_scans(500) if r.scan_id == scan_id), None)
+            if roster is None or original is None or original.student_id is None:
+                raise OverrideError("that scan has no known student to check in")
+            if original.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE):
+                raise OverrideError("that scan already counts")
+            student = roster.student(original.student_id)
+            if student is None:
+                raise OverrideError("that student is not in the roster")
+            decision = decide_manual(student.id, roster, ledger.history, at)
+            if decision.outcome is Outcome.STUDENT_INACTIVE:
+                # Staff decided at the desk: the inactive block is what they override.
+                decision = replace(decision, outcome=Outcome.ACCEPTED, detail="")
+            decision = replace(decision, detail=f"override of {scan_id}")
+            outcome = self._record(
+                ledger, roster, decision, ScanSource.MANUAL, at, offset, "", staff_id
+            )
+            ledger.add_event(
+                Event(
+                    kind="override",
+                    at=at,
+                    data={
+                        "overrides": scan_id,
+                        "scanId": outcome[1].scan_id,
+                        "outcome": decision.outcome.value,
+                        "staff": staff_id,
+                        "note": note.strip()[:500],
+                    },
+                )
+            )
+            return outcome
 
         return self._run(unit, ScanSource.MANUAL, at)
 
@@ -207,7 +279,7 @@ class CheckInService:
                 outcome=decision.outcome,
                 source=source,
                 sync_state=SyncState.PENDING if is_attendance else SyncState.LOCAL,
-                student_id=student.id if student else None,
+                student_id=student.id if student else _verified_student(decision),
                 class_id=session.slot.id if session else None,
                 session_id=session.session_id if session else None,
                 kind=claims.kind if claims else None,
