@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-Image = NDArray[np.uint8]
+from kiosk.adapters.frames import Image
 
 
 class DecoderEngine(Protocol):
@@ -47,8 +47,8 @@ def to_gray(image: Image) -> Image:
     if image.ndim == 2:
         return image
     if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)  # type: ignore[no-any-return]
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)  # type: ignore[no-any-return]
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
 def _bytes_to_text(data: bytes) -> str:
@@ -75,7 +75,7 @@ class ZxingEngine:
         import zxingcpp
 
         self._zx = zxingcpp
-        self._formats = zxingcpp.BarcodeFormat.QRCodeModel2
+        self._formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
         self._try_invert = try_invert
         self._try_downscale = try_downscale
         self._try_rotate = try_rotate
@@ -146,8 +146,10 @@ class OpenCVEngine:
         self._aruco = aruco
         self._local = threading.local()
 
-    def _detector(self) -> cv2.QRCodeDetector:
-        detector = getattr(self._local, "detector", None)
+    def _detector(self) -> cv2.QRCodeDetector | cv2.QRCodeDetectorAruco:
+        detector: cv2.QRCodeDetector | cv2.QRCodeDetectorAruco | None = getattr(
+            self._local, "detector", None
+        )
         if detector is None:
             detector = cv2.QRCodeDetectorAruco() if self._aruco else cv2.QRCodeDetector()
             self._local.detector = detector
@@ -202,7 +204,9 @@ def _opencv_reason(aruco: bool) -> str | None:
 
 def _wechat_reason() -> str | None:
     if hasattr(cv2, "wechat_qrcode_WeChatQRCode"):
-        return "wechat_qrcode is present but not wired: it needs model files the kiosk does not ship"
+        return (
+            "wechat_qrcode is present but not wired: it needs model files the kiosk does not ship"
+        )
     return _WECHAT_REASON
 
 

@@ -7,6 +7,7 @@ to make a blocked or paced ``read()`` return promptly so that thread can stop.
 ``read()`` returns a :class:`Frame`, or None when there is no frame right now. ``status`` then
 tells why: ``MISSING`` (the camera is gone; the next reads retry with backoff), ``ENDED`` (a file
 or folder played once is over) or ``CLOSED``.
+The scan loop reports ``FAILED`` if reading raised.
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
+
+# 8-bit BGR or gray pixels. OpenCV's stubs type every result as an integer-or-float array, so
+# a uint8-specific alias would need a cast at each call; the dtype is uint8 by construction.
+Image: TypeAlias = NDArray[Any]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm"})
 
@@ -41,7 +46,7 @@ class Frame:
         captured_at: ``time.monotonic()`` when the source delivered it.
     """
 
-    image: NDArray[np.uint8]
+    image: Image
     index: int
     captured_at: float
 
@@ -54,6 +59,7 @@ class SourceState(enum.StrEnum):
     LIVE = "live"
     MISSING = "missing"
     ENDED = "ended"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +136,15 @@ class _Pacer:
         return not self._interrupted.is_set()
 
 
-def _as_bgr(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+def _as_bgr(image: Image) -> Image:
     if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)  # type: ignore[no-any-return]
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)  # type: ignore[no-any-return]
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     return image
 
 
-def load_image(path: str | Path) -> NDArray[np.uint8] | None:
+def load_image(path: str | Path) -> Image | None:
     """Read an image file as BGR; None when it is not a readable image.
 
     ``cv2.imread`` cannot open non-ASCII paths on Windows, so the bytes are read by Python.
@@ -243,7 +249,7 @@ class CameraSource:
             cv2.CAP_PROP_FRAME_HEIGHT,
             height,
             cv2.CAP_PROP_FPS,
-            int(round(fps)),
+            round(fps),
         ]
         capture = cv2.VideoCapture(self.index, self._backend, params)
         if not capture.isOpened():
@@ -325,7 +331,12 @@ class VideoFileSource:
     """
 
     def __init__(
-        self, path: str | Path, *, loop: bool = False, realtime: bool = True, fps: float | None = None
+        self,
+        path: str | Path,
+        *,
+        loop: bool = False,
+        realtime: bool = True,
+        fps: float | None = None,
     ) -> None:
         self.path = Path(path)
         self._loop = loop

@@ -12,16 +12,14 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 import segno
 from numpy.typing import NDArray
 
-from kiosk.adapters.frames import Frame, SourceState, SourceStatus
-
-Image = NDArray[np.uint8]
+from kiosk.adapters.frames import Frame, Image, SourceState, SourceStatus
 
 SIZE_720P = (1280, 720)
 SIZE_1080P = (1920, 1080)
@@ -64,6 +62,7 @@ class Effects:
     inverted: bool = False
     occluded: float = 0.0
     phone: bool = False
+    corners: tuple[tuple[float, float], ...] = ()  # symbol corners in the frame, clockwise
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ class KioskScene:
         symbol = np.where(modules, 0, 255).astype(np.uint8)
         if inverted:
             symbol = 255 - symbol
-        card_gray = np.kron(symbol, np.ones((px, px), dtype=np.uint8))
+        card_gray: Image = np.kron(symbol, np.ones((px, px), dtype=np.uint8))
         margin = int(rng.uniform(0.5, 3.0) * px) if phone else int(rng.uniform(2, 8) * px)
         pad_value = (20 if inverted else 250) if phone else 235
         card_gray = cv2.copyMakeBorder(
@@ -228,10 +227,12 @@ class KioskScene:
         blended = frame.astype(np.float32) * (1 - mask_f) + warped.astype(np.float32) * mask_f
         frame = blended.astype(np.uint8)
 
+        quad = cv2.perspectiveTransform(src_symbol[None], matrix)[0]
         occluded = 0.0
         if rng.random() < 0.25 * difficulty:
-            occluded = _thumb(frame, rng, cv2.perspectiveTransform(src_symbol[None], matrix)[0])
+            occluded = _thumb(frame, rng, quad)
         return frame, Effects(
+            corners=tuple((round(float(x), 1), round(float(y), 1)) for x, y in quad),
             qr_side=side,
             rotation_deg=round(rotation, 1),
             perspective=round(tilt, 3),
@@ -277,7 +278,7 @@ def _lobby_background(size: tuple[int, int], rng: random.Random) -> Image:
             for y in range(y_floor, height, tile):
                 if (x // tile + y // tile) % 2:
                     cv2.rectangle(frame, (x, y), (x + tile, y + tile), (40, 40, 40), -1)
-    return frame
+    return np.asarray(frame, dtype=np.uint8)
 
 
 def _shift_lighting(frame: Image, rng: random.Random) -> None:
@@ -319,7 +320,7 @@ def _degrade(
     height, width = frame.shape[:2]
     glare = rng.random() < 0.2 * difficulty
     if glare:
-        overlay = np.zeros((height, width), dtype=np.uint8)
+        overlay: Image = np.zeros((height, width), dtype=np.uint8)
         centre = (rng.randrange(width), rng.randrange(height))
         axes = (int(rng.uniform(30, 160) * width / 1280), int(rng.uniform(20, 90) * width / 1280))
         cv2.ellipse(overlay, centre, axes, rng.uniform(0, 180), 0, 360, 255, -1)
@@ -329,13 +330,13 @@ def _degrade(
         frame = cv2.addWeighted(frame, 1.0, glare_bgr, strength, 0)
     motion = rng.uniform(0, 9) * difficulty if rng.random() < 0.5 else 0.0
     if motion >= 1.5:
-        length = int(round(motion))
-        kernel = np.zeros((length, length), dtype=np.float32)
+        length = round(motion)
+        kernel: Image = np.zeros((length, length), dtype=np.float32)
         kernel[length // 2, :] = 1.0 / length
         angle = rng.uniform(0, 180)
         rot = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), angle, 1.0)
         kernel = cv2.warpAffine(kernel, rot, (length, length))
-        kernel /= max(float(kernel.sum()), 1e-6)
+        kernel = np.asarray(kernel / max(float(kernel.sum()), 1e-6), dtype=np.float32)
         frame = cv2.filter2D(frame, -1, kernel)
     else:
         motion = 0.0
@@ -347,26 +348,22 @@ def _degrade(
     light = rng.uniform(0.3, 1.0) if rng.random() < 0.3 * difficulty else 1.0
     noise_sigma = rng.uniform(1, 4) + (8 * (1 - light) + rng.uniform(0, 6)) * difficulty
     noisy = frame.astype(np.float32) * light
-    noise = np.empty((height, width, 1), dtype=np.float32)
-    cv2.randn(noise, 0.0, noise_sigma)
+    noise_rng = np.random.default_rng(rng.getrandbits(64))
+    noise = noise_rng.standard_normal((height, width, 1), dtype=np.float32) * noise_sigma
     frame = np.clip(noisy + noise, 0, 255).astype(np.uint8)
     if rng.random() < 0.5:  # webcams deliver MJPEG; its blocks are part of what decoders see
         quality = rng.randint(60, 92)
         ok, buf = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if ok:
-            frame = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    return frame, Effects(
-        qr_side=effects.qr_side,
-        rotation_deg=effects.rotation_deg,
-        perspective=effects.perspective,
+        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            frame = decoded
+    return frame, replace(
+        effects,
         motion_px=round(motion, 1),
         focus_sigma=round(focus, 2),
         noise_sigma=round(noise_sigma, 1),
         light=round(light, 2),
         glare=glare,
-        inverted=effects.inverted,
-        occluded=effects.occluded,
-        phone=effects.phone,
     )
 
 
