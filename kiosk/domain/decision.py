@@ -220,10 +220,21 @@ def decide(
 
 
 def decide_manual(
-    student_id: str, roster: RosterView, history: CheckinHistory, now: datetime
+    student_id: str,
+    roster: RosterView,
+    history: CheckinHistory,
+    now: datetime,
+    *,
+    allow_inactive: bool = False,
 ) -> Decision:
-    """A staff member checks a student in by name: the roster and history rules still apply."""
-    return _decide_for_student(roster.student(student_id), None, roster, history, now)
+    """A staff member checks a student in by name: the roster and history rules still apply.
+
+    ``allow_inactive``: staff at the desk decided to let a suspended student train (an override);
+    the duplicate rule still holds.
+    """
+    return _decide_for_student(
+        roster.student(student_id), None, roster, history, now, allow_inactive=allow_inactive
+    )
 
 
 def _decide_for_student(
@@ -232,6 +243,8 @@ def _decide_for_student(
     roster: RosterView,
     history: CheckinHistory,
     now: datetime,
+    *,
+    allow_inactive: bool = False,
 ) -> Decision:
     if student is None:
         return Decision(Outcome.UNKNOWN_STUDENT, claims=claims)
@@ -240,6 +253,7 @@ def _decide_for_student(
     if (
         student.status is not StudentStatus.ACTIVE
         and settings.inactive_policy is InactivePolicy.BLOCK
+        and not allow_inactive
     ):
         return Decision(
             Outcome.STUDENT_INACTIVE, claims, student, session, detail=student.status.value

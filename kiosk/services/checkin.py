@@ -201,10 +201,8 @@ class CheckInService:
             student = roster.student(original.student_id)
             if student is None:
                 raise OverrideError("that student is not in the roster")
-            decision = decide_manual(student.id, roster, ledger.history, at)
-            if decision.outcome is Outcome.STUDENT_INACTIVE:
-                # Staff decided at the desk: the inactive block is what they override.
-                decision = replace(decision, outcome=Outcome.ACCEPTED, detail="")
+            # Staff decided at the desk: an inactive membership is what they may override.
+            decision = decide_manual(student.id, roster, ledger.history, at, allow_inactive=True)
             decision = replace(decision, detail=f"override of {scan_id}")
             outcome = self._record(
                 ledger, roster, decision, ScanSource.MANUAL, at, offset, "", staff_id
