@@ -689,7 +689,15 @@ class SqliteStore:
     Implements :class:`kiosk.domain.ports.Store`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, synchronous: str = "FULL") -> None:
+        """Open (creating and migrating) the database at ``path``.
+
+        ``synchronous`` exists for the benchmark's FULL-vs-NORMAL comparison; the kiosk always
+        runs FULL (a check-in is on disk before the screen turns green).
+        """
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError("synchronous must be FULL or NORMAL")
+        self._synchronous = synchronous
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -710,7 +718,7 @@ class SqliteStore:
     def _open_writer(self) -> Database:
         conn = sqlite3.connect(self.path, check_same_thread=True)
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA synchronous = {self._synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         db = Database(conn, execute_plugins=False)
