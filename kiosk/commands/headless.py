@@ -9,10 +9,18 @@ display.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from kiosk.domain.ports import ScanSource
+from kiosk.services.scanning import ScanCoordinator
+
+if TYPE_CHECKING:
+    # OpenCV is imported only when frames are scanned: stdin scanning starts faster.
+    from kiosk.adapters.frames import FrameSource, SourceStatus
+    from kiosk.adapters.scan_pipeline import ScanStats
 
 
 class ScanHandler(Protocol):
@@ -44,3 +52,74 @@ def run_lines(
         emit(out, result.to_json())
         handled += 1
     return handled
+
+
+def run_frames(
+    coordinator: ScanCoordinator,
+    source: FrameSource,
+    out: TextIO,
+    *,
+    engine: str | None = None,
+    quit_after: float | None = None,
+    stop: threading.Event | None = None,
+) -> ScanStats:
+    """Scan codes from a frame source (camera, video file, image folder, demo feed).
+
+    Ends when the source ends (a file or folder played once), after ``quit_after`` seconds, or
+    when ``stop`` is set (signal handlers). Each scan prints one JSON line with the outcome and
+    its timing: ``latencyMs`` (frame captured → outcome committed), ``decodeMs``, ``frame``.
+    """
+    from kiosk.adapters.decoders import make_engine
+    from kiosk.adapters.frames import SourceState
+    from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, ScanLoop
+
+    stopping = stop or threading.Event()
+    write_lock = threading.Lock()
+
+    def on_code(code: DetectedCode) -> None:
+        result = coordinator.code_detected(code.text, ScanSource.CAMERA, code.captured_at)
+        payload = result.to_json()
+        payload.update(
+            {
+                "frame": code.frame_index,
+                "decodeMs": round((code.decoded_at - code.captured_at) * 1000, 2),
+                "latencyMs": round((time.monotonic() - code.captured_at) * 1000, 2),
+                "engine": code.engine,
+            }
+        )
+        with write_lock:
+            emit(out, payload)
+
+    def on_status(status: SourceStatus) -> None:
+        with write_lock:
+            emit(out, {"camera": str(status.state), "detail": status.detail})
+        if status.state in (SourceState.ENDED, SourceState.FAILED):
+            stopping.set()
+
+    pipeline = DecodePipeline.default() if engine is None else DecodePipeline(make_engine(engine))
+    loop = ScanLoop(source, pipeline, on_code, on_status=on_status)
+    loop.start()
+    try:
+        deadline = None if quit_after is None else time.monotonic() + quit_after
+        while loop.running and not stopping.is_set():
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                break
+            stopping.wait(0.25 if remaining is None else min(0.25, remaining))
+    finally:
+        loop.stop()
+    stats = loop.stats()
+    with write_lock:
+        emit(
+            out,
+            {
+                "summary": True,
+                "scans": stats.scans,
+                "captureFps": stats.capture_fps,
+                "decodeFps": stats.decode_fps,
+                "decodeMsP50": stats.decode_ms_p50,
+                "droppedFrames": stats.dropped_frames,
+                "latency": coordinator.latency_ms(),
+            },
+        )
+    return stats
