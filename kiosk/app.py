@@ -32,7 +32,11 @@ log = logging.getLogger("kiosk")
 #: Commands contributed by modules of ``kiosk.commands``: each module has ``NAME``,
 #: ``add_parser(subparsers, parents)`` and ``run(args) -> int``, and imports nothing heavy at
 #: module level (the parser is built on every start).
-EXTRA_COMMANDS: tuple[str, ...] = ()
+EXTRA_COMMANDS: tuple[str, ...] = (
+    "kiosk.commands.doctor",
+    "kiosk.commands.smoke",
+    "kiosk.commands.backup",
+)
 
 
 def _extra_commands() -> dict[str, ModuleType]:
