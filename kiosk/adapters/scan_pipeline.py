@@ -9,9 +9,11 @@ The pipeline keeps frames with no code cheap: most of a kiosk's day is an empty 
 1. One zxing-cpp pass on a downscaled copy (≤ 640 px wide): big and medium codes, inverted ones.
 2. A cheap texture detector on that copy finds code-like regions (dense edges in a compact blob);
    only those regions are decoded at full resolution, so small codes are still read.
-3. A fallback engine (pyzbar when libzbar loads) runs only on those regions after the primary
-   failed, with an inverted retry, because it reads some blurred real photographs zxing-cpp
-   misses (measured in ``bench/bench_decode.py``).
+3. Every ``retry_every``-th frame, regions the primary could not read are retried at twice the
+   size (small codes). On stills (``thorough``), a fallback engine (pyzbar when libzbar loads)
+   then tries them too, plain and inverted: it reads a few blurred real photographs zxing-cpp
+   misses. On live frames it is off by default: measured, it adds next to nothing there and is
+   costly on false regions (see ``bench/bench_decode.py``).
 4. Every ``full_frame_every``-th decoded frame gets one full-resolution pass, a safety net for
    codes the detector misses; it bounds the extra latency to a few frames.
 
@@ -72,6 +74,9 @@ class PipelineConfig:
         full_frame_every: Every n-th frame also gets a full-resolution pass (0: never).
         retry_every: Every n-th frame retries the regions upscaled and with the fallback.
         upscale_below: Regions up to this side (px) are retried at twice the size.
+        fallback_live: Also run the fallback engine on live frames, not only on stills. Off:
+            measured, it reads almost nothing more on kiosk frames and its cost on false
+            regions (posters) multiplies the mean decode time of an empty lobby.
         edge_threshold: Morphological gradient (grey levels) that counts as an edge.
         density_levels: Shares of edge pixels that make a window look like a code, tried in
             turn to split a code from texture around it.
@@ -83,6 +88,7 @@ class PipelineConfig:
     full_frame_every: int = 8
     retry_every: int = 4
     upscale_below: int = 480
+    fallback_live: bool = False
     edge_threshold: int = 24
     density_levels: tuple[float, ...] = (0.3, 0.5, 0.65)
 
@@ -167,8 +173,9 @@ class DecodePipeline:
         # many frames, so this still reads it within a fraction of a second, while an empty
         # lobby with posters (false regions) does not pay them on every frame.
         if thorough or (cfg.retry_every > 0 and self._frames % cfg.retry_every == 0):
+            use_fallback = thorough or cfg.fallback_live
             for crop in crops:
-                texts = self._retry_region(crop)
+                texts = self._retry_region(crop, use_fallback)
                 if texts:
                     return PipelineResult(texts, "region-retry", self._last_retry_engine)
 
@@ -179,7 +186,7 @@ class DecodePipeline:
                 return PipelineResult(texts, "full", self.primary.name)
         return PipelineResult([], "none", self.primary.name)
 
-    def _retry_region(self, crop: Image) -> list[str]:
+    def _retry_region(self, crop: Image, use_fallback: bool) -> list[str]:
         """Upscaled primary (small codes), then the fallback engine, plain and inverted."""
         cfg = self.config
         if max(crop.shape) <= cfg.upscale_below:
@@ -188,7 +195,7 @@ class DecodePipeline:
             texts = self.primary.decode(bigger)
             if texts:
                 return texts
-        if self.fallback is not None:
+        if use_fallback and self.fallback is not None:
             self._last_retry_engine = self.fallback.name
             return self.fallback.decode(crop) or self.fallback.decode(cv2.bitwise_not(crop))
         return []
