@@ -60,10 +60,11 @@ def _card_ops(card: Card, academy: str, x: float, y: float) -> bytes:
     qr = segno.make_qr(card.token, error="m")
     matrix = list(qr.matrix)
     side = len(matrix)
-    size = min(_CARD_W - 16, _CARD_H - 40)
-    module = size / side
+    # Four light modules around the code (the QR quiet zone), 30 pt below it for the text.
+    module = min(_CARD_W / (side + 8), (_CARD_H - 30) / (side + 8))
+    size = module * side
     left = x + (_CARD_W - size) / 2
-    top = y + _CARD_H - 8
+    top = y + _CARD_H - 4 * module
     ops = [b"0.6 G 0.5 w", f"{x:.2f} {y:.2f} {_CARD_W:.2f} {_CARD_H:.2f} re S".encode(), b"0 g"]
     for row_index, row in enumerate(matrix):
         run_start = None
