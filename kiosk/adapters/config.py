@@ -260,7 +260,8 @@ def _apply(
         try:
             values[name] = key.parse(value)
         except ValueError as exc:
-            raise ConfigError(f"{where}: {name} = {value!r}: {exc}") from None
+            place = f"{where} {key.env}" if source == "env" else where
+            raise ConfigError(f"{place}: {name} = {value!r}: {exc}") from None
         origin[name] = source
 
 
@@ -312,7 +313,7 @@ def load_config(
     origin: dict[str, str] = {}
     if config_file is not None:
         _apply(values, origin, read_config_file(config_file), "file", str(config_file))
-    _apply(values, origin, environment_values(environ), "env", "environment")
+    _apply(values, origin, environment_values(environ), "env", "environment variable")
     given = {name: value for name, value in (flags or {}).items() if value is not None}
     unknown_flags = [name for name in given if name not in _BY_NAME]
     if unknown_flags:

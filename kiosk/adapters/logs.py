@@ -258,6 +258,8 @@ def setup_logging(
     file_level: str | int | None = None,
     environ: Mapping[str, str] | None = None,
     environment: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    backup_count: int = BACKUP_COUNT,
 ) -> LoggingHandle:
     """Send log records to a redacted JSON-lines file (and stderr), once per process.
 
@@ -269,6 +271,8 @@ def setup_logging(
             when the console is quiet.
         environ: Where ``SENTRY_DSN`` is read (default ``os.environ``).
         environment: Sentry's environment tag (production, staging, …).
+        max_bytes: Size at which the file is rotated.
+        backup_count: Rotated files kept (``kiosk.jsonl.1`` … ``.N``).
 
     Calling it again replaces the handlers of the previous call (no duplicated lines).
     """
@@ -281,7 +285,7 @@ def setup_logging(
     log_file = paths.logs / LOG_FILE_NAME
     redaction = RedactionFilter()
     file_handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+        log_file, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8", delay=True
     )
     file_handler.setLevel(chosen_file_level)
     file_handler.setFormatter(JsonLinesFormatter())
