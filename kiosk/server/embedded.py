@@ -45,7 +45,8 @@ from kiosk.server.db import Database
 from kiosk.server.keys import signing_key
 from kiosk.server.observability import Metrics
 from kiosk.server.qr import issue_card_row, new_nonce, sign
-from kiosk.server.seed import SeedSummary, seed
+from kiosk.server.seed import SeedSummary
+from kiosk.server.seed import seed as seed_data
 
 _START_TIMEOUT = 30.0
 
@@ -215,5 +216,3 @@ def start_server(
         )
     return RunningServer(server, thread, sock, ctx, summary)
 
-
-seed_data = seed
