@@ -13,19 +13,28 @@ cannot. Sub-commands:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.context import KioskContext
-from kiosk.domain.ports import StorageError
+from kiosk.domain.ports import ScanSource, StorageError
 from kiosk.domain.roster import RosterError
+
+if TYPE_CHECKING:
+    from kiosk.commands.headless import ScanHandler
+    from kiosk.services.checkin import ScanResult
+    from kiosk.services.scanning import ScanCoordinator
 
 log = logging.getLogger("kiosk")
 
@@ -109,6 +118,9 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--quit-after", type=float, default=None, metavar="SECONDS", help="end cleanly after"
+    )
+    parser.add_argument(
+        "--engine", default=None, help="QR decoder engine (default: the measured best)"
     )
 
 
@@ -208,13 +220,99 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from kiosk.gui import run_gui  # Qt is imported only here
 
         return run_gui(args)
-    if source == "stdin":
+    if source == "stdin" and not args.demo:
         from kiosk.commands.headless import run_lines
 
         with KioskContext.open(args.data_dir) as context:
             run_lines(context.checkin, sys.stdin, sys.stdout)
         return 0
-    return _fail(f"source {source!r} is not available in this build yet")
+    return _run_headless_frames(args, source)
+
+
+def _run_headless_frames(args: argparse.Namespace, source_spec: str) -> int:
+    """Camera, video file, image folder or the demo feed, without a window: JSON lines."""
+    from kiosk.commands.headless import run_frames, run_lines
+    from kiosk.services.scanning import ScanCoordinator
+    from kiosk.services.sync import SyncLoop
+
+    demo = None
+    if args.demo:
+        from kiosk.demo import DemoEnvironment
+
+        demo = DemoEnvironment.start(args.data_dir)
+        context = demo.context
+    else:
+        context = KioskContext.open(args.data_dir)
+    stop = threading.Event()
+    previous = _install_stop_handlers(stop)
+    sync_loop = None
+    try:
+        engine = context.sync_engine()
+        if engine is not None:
+            sync_loop = SyncLoop(engine, upload_interval=10.0 if demo else 30.0, pull_interval=60.0)
+            sync_loop.start()
+        coordinator = ScanCoordinator(
+            context.checkin, after_accept=sync_loop.nudge if sync_loop else lambda: None
+        )
+        if source_spec == "stdin":  # --demo with a wedge: registered kiosk, typed codes
+            run_lines(coordinator_handler(coordinator), sys.stdin, sys.stdout)
+            return 0
+        from kiosk.adapters.frames import SourceError, open_source
+
+        try:
+            frame_source = open_source(source_spec, next_text=demo.next_text if demo else None)
+        except SourceError as exc:
+            return _fail(str(exc))
+        run_frames(
+            coordinator,
+            frame_source,
+            sys.stdout,
+            engine=args.engine,
+            quit_after=args.quit_after,
+            stop=stop,
+        )
+        return 0
+    finally:
+        if sync_loop is not None:
+            sync_loop.stop()
+            if engine is not None:
+                # One last upload, so a short demo or smoke run leaves nothing queued.
+                engine.upload_once()
+                print(json.dumps({"sync": engine.status().to_json()}), flush=True)
+        _restore_stop_handlers(previous)
+        if demo is not None:
+            demo.stop()
+        else:
+            context.close()
+
+
+def coordinator_handler(coordinator: ScanCoordinator) -> ScanHandler:
+    """Adapt a coordinator to the line runner (wedge scans also nudge the sync loop)."""
+
+    class _Handler:
+        def handle_scan(self, text: str, source: ScanSource) -> ScanResult:
+            return coordinator.code_detected(text, source)
+
+    return _Handler()
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
+    """SIGTERM and SIGINT end a headless run cleanly (systemd stop, Ctrl-C)."""
+    previous: dict[int, Any] = {}
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # ValueError: not the main thread (tests calling main() from a thread).
+        with contextlib.suppress(ValueError):
+            previous[signum] = signal.signal(signum, handler)
+    return previous
+
+
+def _restore_stop_handlers(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,11 +41,18 @@ class KeyringVault:
         self._backend = backend if backend is not None else keyring.get_keyring()
         self._persistent = _usable(self._backend)
         self._memory: dict[str, str] = {}
-        if not self._persistent:
+        if not self._persistent and backend is None:
             log.warning(
                 "no usable OS keyring (%s): the device token is kept in memory only",
                 type(self._backend).__name__,
             )
+
+    @classmethod
+    def memory_only(cls) -> KeyringVault:
+        """A vault that never touches the OS keyring (demo mode)."""
+        import keyring.backends.fail
+
+        return cls(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
 
     @property
     def persistent(self) -> bool:
