@@ -215,4 +215,3 @@ def start_server(
             failure[0] if failure else None
         )
     return RunningServer(server, thread, sock, ctx, summary)
-
