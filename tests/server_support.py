@@ -66,6 +66,12 @@ class Api:
     def close(self) -> None:
         self.http.close()
 
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def login(self, who: str = "admin") -> dict[str, Any]:
         response = self.http.post(
             "/api/auth/login",

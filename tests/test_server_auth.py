@@ -209,8 +209,11 @@ def test_kiosk_role_reaches_only_kiosk_endpoints(
 
 def test_login_is_rate_limited(tmp_path: Path) -> None:
     overrides = {"login_rate": RateLimit(capacity=3, per_second=0.001)}
-    with running(tmp_path, config_overrides=overrides) as (server, _clock):
-        api = Api(server)
+    with (
+        running(tmp_path, config_overrides=overrides) as (server, _clock),
+        Api(server) as api,
+        Api(server, "iron-crane") as other,
+    ):
         body = {"email": "admin@golden-tiger.test", "password": "wrong"}
         codes = [api.http.post("/api/auth/login", json=body).status_code for _ in range(4)]
         assert codes == [401, 401, 401, 429]
@@ -218,7 +221,4 @@ def test_login_is_rate_limited(tmp_path: Path) -> None:
         assert int(limited.headers["Retry-After"]) >= 1
         assert limited.json()["error"]["code"] == "rate_limited"
         # Another academy (another bucket) is not affected.
-        other = Api(server, "iron-crane")
         assert other.http.post("/api/auth/login", json=body).status_code == 401
-        api.close()
-        other.close()

@@ -25,8 +25,7 @@ def _server_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]
 
 def test_no_secret_reaches_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    with running(tmp_path) as (server, _clock):
-        api = Api(server)
+    with running(tmp_path) as (server, _clock), Api(server) as api:
         login = api.login()
         admin = bearer(login["accessToken"])
         secrets = {
@@ -78,7 +77,6 @@ def test_no_secret_reaches_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFix
         )
         refresh = api.http.post("/api/auth/refresh", json={"refreshToken": login["refreshToken"]})
         secrets.add(refresh.json()["refreshToken"])
-        api.close()
         assert kiosk_id
     records = _server_records(caplog)
     formatter = JsonFormatter()
@@ -97,13 +95,11 @@ def test_every_request_line_has_the_response_request_id(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    with running(tmp_path) as (server, _clock):
-        api = Api(server)
+    with running(tmp_path) as (server, _clock), Api(server) as api:
         ids = {api.http.get(path).headers["x-request-id"] for path in ("/health", "/nope")}
         staff = bearer(api.token("assistant"))
         scan = api.http.post("/api/attendance/scan", json={"token": "junk"}, headers=staff)
         ids.add(scan.headers["x-request-id"])
-        api.close()
     lines = [json.loads(JsonFormatter().format(r)) for r in _server_records(caplog)]
     access = [line for line in lines if line.get("event") == "access"]
     assert ids <= {line["request_id"] for line in access}

@@ -30,9 +30,8 @@ def _best(tries: int, work: Callable[[], object]) -> float:
 
 @pytest.mark.slow
 def test_roster_and_ingest_speed(tmp_path: Path) -> None:
-    with running(tmp_path) as (server, clock):
+    with running(tmp_path) as (server, clock), Api(server) as api:
         ids = create_synthetic_students(server.database, GT, 10_000, now=clock.now())
-        api = Api(server)
         kiosk = api.new_kiosk()
 
         full = _best(3, lambda: api.roster(kiosk))
@@ -58,7 +57,6 @@ def test_roster_and_ingest_speed(tmp_path: Path) -> None:
         ingest = time.perf_counter() - started
         results = [r["status"] for r in response.json()["results"]]
         assert results == ["created"] * 500
-        api.close()
     print(
         f"\nfull roster 10k: {full:.2f} s; incremental 10: {incremental * 1000:.0f} ms; "
         f"10k check-ins: {ingest:.2f} s"

@@ -134,10 +134,8 @@ def test_seq_increases_with_every_change(env: Env) -> None:
 
 
 def test_roster_of_the_second_academy(tmp_path: Path) -> None:
-    with running(tmp_path) as (_server, _clock):
-        iron = Api(_server, IC)
+    with running(tmp_path) as (server, _clock), Api(server, IC) as iron:
         update = parse_roster(iron.roster(iron.new_kiosk()), expected_tenant_id=tenant_id_for(IC))
         assert update.settings.time_zone == "America/New_York"
         assert update.tenant.slug == IC
         assert "purple" not in update.rules.ranks
-        iron.close()

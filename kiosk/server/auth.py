@@ -211,7 +211,9 @@ def me(ctx: AppContext, principal: Principal) -> dict[str, Any]:
     with ctx.db.read_tx() as conn:
         if principal.kind == "kiosk":
             row = conn.execute(
-                sa.select(KI.c.id, KI.c.name, KI.c.tenant_id).where(KI.c.id == principal.id)
+                sa.select(KI.c.id, KI.c.name, KI.c.tenant_id).where(
+                    KI.c.tenant_id == principal.tenant_id, KI.c.id == principal.id
+                )
             ).one()
             return {
                 "id": row.id,
@@ -220,7 +222,9 @@ def me(ctx: AppContext, principal: Principal) -> dict[str, Any]:
                 "tenantId": row.tenant_id,
                 "kind": "kiosk",
             }
-        user = conn.execute(sa.select(U).where(U.c.id == principal.id)).one()
+        user = conn.execute(
+            sa.select(U).where(U.c.tenant_id == principal.tenant_id, U.c.id == principal.id)
+        ).one()
     return {**user_json(user), "kind": "user"}
 
 
