@@ -203,3 +203,23 @@ def test_serve_command_answers(tmp_path: Path) -> None:
         process.wait(timeout=30)
         if process.stderr is not None:
             process.stderr.close()
+
+
+def test_cors_for_configured_origins(tmp_path: Path) -> None:
+    origins = {"cors_origins": ("https://golden-tiger.tatamitech.com",)}
+    with running(tmp_path, config_overrides=origins) as (server, _clock), Api(server) as api:
+        allowed = api.http.options(
+            "/api/auth/login",
+            headers={
+                "Origin": "https://golden-tiger.tatamitech.com",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == (
+            "https://golden-tiger.tatamitech.com"
+        )
+        assert allowed.headers["access-control-allow-credentials"] == "true"
+        assert allowed.headers["x-request-id"]
+        denied = api.http.get("/health", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in denied.headers
