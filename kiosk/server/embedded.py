@@ -29,7 +29,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -61,9 +61,6 @@ class _Server(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         self.ready.set()
-
-    def install_signal_handlers(self) -> None:  # pragma: no cover (older uvicorn versions)
-        """The host process owns signals."""
 
 
 class RunningServer:
@@ -107,7 +104,7 @@ class RunningServer:
         student_id: str,
         kind: str = "pass",
         ttl: timedelta = timedelta(minutes=10),
-        now: Any = None,
+        now: datetime | None = None,
     ) -> str:
         """A QR token for a student of ``slug`` (expired ones: a negative ``ttl`` or old ``now``).
 
