@@ -169,14 +169,21 @@ def decoders_under_test() -> dict[str, Decode]:
     return found
 
 
-def timed(decode: Decode, image: np.ndarray, repeat: int) -> tuple[list[str], float]:
+def timed(decode: Decode, image: np.ndarray, repeat: int) -> tuple[list[str], list[float]]:
+    """Texts of the first call (repeats only time it) and the time of every call.
+
+    The live pipeline is stateful (retries and full passes every few frames): judging detection
+    on the first call and keeping every call's time keeps its figures honest.
+    """
     times = []
-    texts: list[str] = []
+    first: list[str] | None = None
     for _ in range(repeat):
         started = time.perf_counter()
         texts = decode(image)
         times.append((time.perf_counter() - started) * 1000)
-    return texts, statistics.median(times)
+        if first is None:
+            first = texts
+    return first or [], times
 
 
 # --------------------------------------------------------------------------- (a) real photos
@@ -218,7 +225,7 @@ def bench_photos(samples: list[Sample], decoders: dict[str, Decode], repeat: int
         found_by[name] = set()
         for sample in samples:
             texts, ms = timed(decode, sample.image, repeat)
-            times[name].append(ms)
+            times[name].append(statistics.median(ms))
             if sample.text in texts:
                 counts[name][sample.folder] += 1
                 found_by[name].add(f"{sample.folder}/{sample.name}")
@@ -295,13 +302,15 @@ def bench_synthetic(decoders: dict[str, Decode], codes: int, empties: int, repea
             hits = false_positives = 0
             code_ms: list[float] = []
             blank_ms: list[float] = []
+            blank_calls: list[float] = []
             for text, image in frames:
                 texts, ms = timed(decode, image, repeat)
                 if text is None:
-                    blank_ms.append(ms)
+                    blank_ms.append(statistics.median(ms))
+                    blank_calls.extend(ms)
                     false_positives += len(texts)
                 else:
-                    code_ms.append(ms)
+                    code_ms.append(statistics.median(ms))
                     hits += text in texts
                     false_positives += sum(1 for t in texts if t != text)
             empty_ms[name] = statistics.median(blank_ms)
@@ -312,8 +321,8 @@ def bench_synthetic(decoders: dict[str, Decode], codes: int, empties: int, repea
                     false_positives,
                     f"{statistics.median(code_ms):.2f}",
                     f"{statistics.median(blank_ms):.2f}",
-                    f"{statistics.mean(blank_ms):.2f}",
-                    f"{p95(blank_ms):.2f}",
+                    f"{statistics.mean(blank_calls):.2f}",
+                    f"{p95(blank_calls):.2f}",
                 ]
             )
         base = empty_ms.get("pyzbar")
@@ -328,8 +337,8 @@ def bench_synthetic(decoders: dict[str, Decode], codes: int, empties: int, repea
                 "false pos.",
                 "ms code (median)",
                 "ms empty (median)",
-                "ms empty (mean)",
-                "ms empty (p95)",
+                "ms empty (mean, all calls)",
+                "ms empty (p95, all calls)",
                 "pyzbar-full ÷ this (empty)",
             ],
             rows,
