@@ -220,17 +220,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from kiosk.gui import run_gui  # Qt is imported only here
 
         return run_gui(args)
-    if source == "stdin" and not args.demo:
-        from kiosk.commands.headless import run_lines
-
-        with KioskContext.open(args.data_dir) as context:
-            run_lines(context.checkin, sys.stdin, sys.stdout)
-        return 0
-    return _run_headless_frames(args, source)
+    return _run_headless(args, source)
 
 
-def _run_headless_frames(args: argparse.Namespace, source_spec: str) -> int:
-    """Camera, video file, image folder or the demo feed, without a window: JSON lines."""
+def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
+    """No window: a keyboard wedge on stdin, a camera, a video file, an image folder or the demo
+    feed; one JSON line per scan. A registered kiosk syncs in the background meanwhile."""
     from kiosk.commands.headless import run_frames, run_lines
     from kiosk.services.scanning import ScanCoordinator
     from kiosk.services.sync import SyncLoop
@@ -254,7 +249,7 @@ def _run_headless_frames(args: argparse.Namespace, source_spec: str) -> int:
         coordinator = ScanCoordinator(
             context.checkin, after_accept=sync_loop.nudge if sync_loop else lambda: None
         )
-        if source_spec == "stdin":  # --demo with a wedge: registered kiosk, typed codes
+        if source_spec == "stdin":
             run_lines(coordinator_handler(coordinator), sys.stdin, sys.stdout)
             return 0
         from kiosk.adapters.frames import SourceError, open_source
