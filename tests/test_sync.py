@@ -507,3 +507,26 @@ def test_sync_once_command_prints_status(server: RunningServer, tmp_path: Path) 
     assert synced.returncode == 0, synced.stderr
     status = json.loads(synced.stdout)
     assert status["online"] and status["pending"] == 0 and status["rosterStudents"] == 40
+
+
+def test_events_upload_and_malformed_ones_are_not_retried(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    from kiosk.domain.ports import Event
+
+    with open_kiosk(tmp_path / "k", server) as kiosk:
+        engine = kiosk.sync_engine()
+        assert engine is not None
+        engine.pull_once()
+        kiosk.checkin.handle_scan("not a code", ScanSource.WEDGE)
+        at = kiosk.clock.now()
+        kiosk.store.write(
+            lambda ledger: ledger.add_event(Event("scan_error", at, {}), event_id="not-a-uuid")
+        )
+        assert engine.push_events_once() == 1
+        counts = kiosk.store.read(lambda ledger: ledger.counts())
+        assert counts["events_pending"] == 0 and counts["events_parked"] == 1
+        assert engine.push_events_once() == 0  # nothing left to send, nothing retried
+        with server.database.engine.connect() as conn:
+            stored = conn.execute(sa.select(schema.events.c.kind)).scalars().all()
+        assert "scan_error" in stored

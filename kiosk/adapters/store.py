@@ -653,6 +653,13 @@ class Ledger:
             [(event_id,) for event_id in event_ids],
         )
 
+    def park_events(self, event_ids: Iterable[str]) -> None:
+        self._require_writable()
+        self._conn.executemany(
+            "UPDATE events SET sync_state = 'parked' WHERE event_id = ?",
+            [(event_id,) for event_id in event_ids],
+        )
+
     def wipe_roster(self) -> None:
         """Forget the roster (device revoked); the ledger and its outbox stay for staff."""
         self._require_writable()

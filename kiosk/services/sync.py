@@ -396,14 +396,24 @@ class SyncEngine:
 
     def _push_events(self, events: list[dict[str, Any]]) -> int:
         answer = self._call(lambda: self._api.push_events(events))
-        body = answer.body
-        ids = body.get("accepted") if isinstance(body, dict) else None
-        sent_ids = {e["eventId"] for e in events}
-        if not isinstance(ids, list) or not ids or not set(ids) <= sent_ids:
+        body = answer.body if isinstance(answer.body, dict) else {}
+        accepted, rejected = body.get("accepted"), body.get("rejected", [])
+        if not isinstance(accepted, list) or not isinstance(rejected, list):
             raise TransientError("event answer is not usable")
-        named = [str(i) for i in ids]
-        self._store.write(lambda ledger: ledger.acknowledge_events(named))
-        return len(named)
+        done = [str(i) for i in accepted]
+        # Refused events come back as {eventId, reason}: malformed, never worth a retry.
+        refused = [str(r.get("eventId")) for r in rejected if isinstance(r, dict)]
+        named = set(done) | set(refused)
+        if not named or not named <= {str(e["eventId"]) for e in events}:
+            raise TransientError("event answer names no event that was sent")
+
+        def acknowledge(ledger: LedgerWriter) -> None:
+            ledger.acknowledge_events(done)
+            # Refused events are kept for the diagnostics bundle but never retried.
+            ledger.park_events(refused)
+
+        self._store.write(acknowledge)
+        return len(done)
 
     def push_events_once(self, limit: int = 200) -> int:
         """Upload pending events; returns how many the backend accepted."""
