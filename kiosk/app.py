@@ -273,7 +273,7 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
             if engine is not None:
                 # One last upload, so a short demo or smoke run leaves nothing queued.
                 engine.upload_once()
-                print(json.dumps({"sync": engine.status().to_json()}), flush=True)
+                print(json.dumps({"sync": engine.status().to_json()}), file=sys.stderr, flush=True)
         _restore_stop_handlers(previous)
         if demo is not None:
             demo.stop()

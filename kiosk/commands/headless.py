@@ -9,6 +9,7 @@ display.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -62,9 +63,12 @@ def run_frames(
     engine: str | None = None,
     quit_after: float | None = None,
     stop: threading.Event | None = None,
+    status_out: TextIO | None = None,
 ) -> ScanStats:
     """Scan codes from a frame source (camera, video file, image folder, demo feed).
 
+    ``out`` gets exactly one JSON line per scan; camera state changes and the closing summary
+    are JSON lines on ``status_out`` (stderr by default), so a consumer of scans sees only scans.
     Ends when the source ends (a file or folder played once), after ``quit_after`` seconds, or
     when ``stop`` is set (signal handlers). Each scan prints one JSON line with the outcome and
     its timing: ``latencyMs`` (frame captured → outcome committed), ``decodeMs``, ``frame``.
@@ -75,6 +79,7 @@ def run_frames(
 
     stopping = stop or threading.Event()
     write_lock = threading.Lock()
+    status_stream = status_out if status_out is not None else sys.stderr
 
     def on_code(code: DetectedCode) -> None:
         result = coordinator.code_detected(code.text, ScanSource.CAMERA, code.captured_at)
@@ -92,7 +97,7 @@ def run_frames(
 
     def on_status(status: SourceStatus) -> None:
         with write_lock:
-            emit(out, {"camera": str(status.state), "detail": status.detail})
+            emit(status_stream, {"camera": str(status.state), "detail": status.detail})
         if status.state in (SourceState.ENDED, SourceState.FAILED):
             stopping.set()
 
@@ -111,7 +116,7 @@ def run_frames(
     stats = loop.stats()
     with write_lock:
         emit(
-            out,
+            status_stream,
             {
                 "summary": True,
                 "scans": stats.scans,

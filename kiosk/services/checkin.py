@@ -103,7 +103,9 @@ def _message(
         local = decision.previous.scanned_at.astimezone(roster.settings.zone)
         return f"Already checked in at {local:%H:%M}"
     if outcome is Outcome.ACCEPTED and decision.student is not None:
-        text = f"Welcome, {decision.student.display_name}"
+        # No name here: the message also goes to JSON lines and journals; screens show the
+        # name from ``display_name``.
+        text = "Welcome"
         if eligibility is not None and eligibility.eligible:
             text += " · eligible for promotion"
         elif eligibility is not None and eligibility.next_steps:
