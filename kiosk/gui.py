@@ -1,0 +1,670 @@
+"""The GUI composition root: ``run_gui(args)`` starts the kiosk window.
+
+Above :mod:`kiosk.context` (Qt-free services) it adds what a window needs: the Qt application,
+a single-instance lock in the data directory, a crash log, the camera scan loop and the sync
+loop wrapped for Qt (:class:`CameraRunner`, :class:`SyncRunner`), and the shell of screens
+(:class:`kiosk.ui.shell.KioskShell`).
+
+Threads, and the order they stop in (each with its sentinel and a join):
+
+    camera thread   source.read() → one-slot mailbox        (ScanLoop.stop: interrupt, join)
+    decoder thread  mailbox → pipeline → coordinator        (mailbox closed, join)
+    wedge worker    USB-scanner texts → coordinator         (executor shutdown)
+    sync threads    upload / pull                           (SyncLoop.stop: event, join)
+    store thread    the only SQLite writer                  (context.close: sentinel, join)
+
+Results reach widgets only through Qt signals of GUI-thread objects (:mod:`kiosk.ui.bridges`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import faulthandler
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TextIO
+
+from PySide6.QtCore import (
+    QLockFile,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from kiosk import __version__
+from kiosk.adapters.api_client import HttpBackend
+from kiosk.adapters.paths import KioskPaths, resolve_paths, resource_dir
+from kiosk.context import KioskContext
+from kiosk.domain.ports import ScanSource
+from kiosk.services.preferences import KioskPreferences, PreferencesService
+from kiosk.services.reception import ReceptionService
+from kiosk.services.scanning import ScanCoordinator
+from kiosk.services.staff import PinRole, PinService
+from kiosk.services.sync import SyncEngine, SyncLoop, SyncStatus
+from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
+from kiosk.ui.i18n import choose_language, install_translator
+from kiosk.ui.ports import KioskServices
+from kiosk.ui.shell import KioskShell
+from kiosk.ui.sounds import SoundBoard
+from kiosk.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+#: Where the process started (cold start is measured from here).
+_PROCESS_START = time.monotonic()
+
+#: Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).
+DEMO_STAFF_PIN = "1234"
+DEMO_INSTRUCTOR_PIN = "2468"
+
+EXIT_ALREADY_RUNNING = 3
+
+
+# -- camera ---------------------------------------------------------------------------------
+
+
+class CameraRunner:
+    """The scan loop (camera + decoder threads) behind :class:`kiosk.ui.ports.CameraPort`.
+
+    Starting and stopping happen on a short-lived control thread: opening a camera, importing
+    OpenCV and building a decoder take hundreds of milliseconds the GUI must not wait for.
+
+    Args:
+        frames: Preview frames go here (camera thread).
+        scans: Test-mode codes go here (decoder thread).
+        coordinator: Real scans go here (decoder thread).
+        next_text: Text supplier of the synthetic demo feed (demo mode).
+        fps: Requested frame rate.
+    """
+
+    def __init__(
+        self,
+        frames: FrameBridge,
+        scans: ScanBridge,
+        coordinator: ScanCoordinator,
+        next_text: Callable[[], str | None] | None = None,
+        fps: float | None = None,
+    ) -> None:
+        self._frames = frames
+        self._scans = scans
+        self._coordinator = coordinator
+        self._next_text = next_text
+        self._fps = fps
+        self._loop: Any = None
+        self._lock = threading.Lock()
+        self._control: threading.Thread | None = None
+        self._spec = ""
+        self._engine = "auto"
+        self._engines: list[str] | None = None
+        self._test_mode = False
+        self.started_at: float | None = None
+        self.error: str | None = None
+
+    @property
+    def spec(self) -> str:
+        return self._spec
+
+    def start(self, spec: str | None = None, engine: str | None = None) -> None:
+        spec = spec or self._spec or "camera:0"
+        self._spec = spec
+        self._engine = engine or "auto"
+        control = threading.Thread(
+            target=self._restart, args=(spec, engine), name="kiosk-camera-control", daemon=True
+        )
+        with self._lock:
+            previous, self._control = self._control, control
+        if previous is not None:
+            previous.join()
+        control.start()
+
+    def _restart(self, spec: str, engine: str | None) -> None:
+        from kiosk.adapters.decoders import EngineUnavailable, make_engine
+        from kiosk.adapters.frames import SourceError, open_source
+        from kiosk.adapters.scan_pipeline import DecodePipeline, ScanLoop
+
+        self._stop_loop()
+        try:
+            source = open_source(spec, next_text=self._next_text, fps=self._fps)
+        except SourceError as exc:
+            self.error = str(exc)
+            self._frames.report_status("failed", str(exc))
+            log.warning("camera source not usable: %s", exc)
+            return
+        try:
+            pipeline = DecodePipeline(make_engine(engine)) if engine else DecodePipeline.default()
+        except EngineUnavailable as exc:
+            log.warning("decoder %s unavailable (%s): using the default", engine, exc)
+            pipeline = DecodePipeline.default()
+        loop = ScanLoop(
+            source,
+            pipeline,
+            on_code=self._on_code,
+            on_frame=self._on_frame,
+            on_status=self._on_status,
+        )
+        with self._lock:
+            self._loop = loop
+        self.started_at = time.monotonic()
+        loop.start()
+        log.info("camera started: %s, engine %s", source.describe(), pipeline.primary.name)
+
+    def _on_code(self, code: Any) -> None:
+        # Decoder thread: decide and record here; the result travels to the GUI as a signal.
+        if self._test_mode:
+            self._scans.preview_code(code.text)
+            return
+        self._coordinator.code_detected(code.text, ScanSource.CAMERA, code.captured_at)
+
+    def _on_frame(self, frame: Any) -> None:
+        self._frames.offer(frame.image, frame.captured_at)
+
+    def _on_status(self, status: Any) -> None:
+        self._frames.report_status(str(status.state), status.detail)
+
+    def _stop_loop(self) -> None:
+        with self._lock:
+            loop, self._loop = self._loop, None
+        if loop is not None:
+            loop.stop()
+
+    def stop(self) -> None:
+        with self._lock:
+            control = self._control
+        if control is not None:
+            control.join()
+        self._stop_loop()
+
+    def stats(self) -> Mapping[str, Any]:
+        with self._lock:
+            loop = self._loop
+        if loop is None:
+            return {"camera_state": self._frames.state, "spec": self._spec}
+        stats = asdict(loop.stats())
+        stats["engine"] = loop.pipeline.primary.name
+        stats["spec"] = self._spec
+        return stats
+
+    def sources(self) -> list[tuple[str, str]]:
+        choices = [(f"camera:{i}", f"Camera {i + 1} (camera:{i})") for i in range(4)]
+        if self._next_text is not None:
+            choices.insert(0, ("demo", "Demo feed (synthetic)"))
+        return choices
+
+    def engines(self) -> list[str]:
+        if self._engines is None:
+            from kiosk.adapters.decoders import available_engines
+
+            self._engines = [name for name, why in available_engines().items() if why is None]
+        return list(self._engines)
+
+    def set_test_mode(self, on: bool) -> None:
+        self._test_mode = on
+
+    def camera_state(self) -> str:
+        return self._frames.state
+
+
+# -- sync -----------------------------------------------------------------------------------
+
+
+class SyncRunner:
+    """The sync loop behind :class:`kiosk.ui.ports.SyncPort`; rebuilt after (re-)registration.
+
+    Args:
+        context: The kiosk context (store, vault, clock, set-up).
+        bridge: Status goes here (sync threads).
+        reception: Local status when the kiosk has no backend.
+        camera_state: Reported in heartbeats.
+        upload_interval: Seconds between uploads when idle.
+        pull_interval: Seconds between roster pulls.
+    """
+
+    def __init__(
+        self,
+        context: KioskContext,
+        bridge: SyncBridge,
+        reception: ReceptionService,
+        camera_state: Callable[[], str],
+        *,
+        upload_interval: float = 30.0,
+        pull_interval: float = 300.0,
+    ) -> None:
+        self._context = context
+        self._bridge = bridge
+        self._reception = reception
+        self._camera_state = camera_state
+        self.upload_interval = upload_interval
+        self.pull_interval = pull_interval
+        self._lock = threading.RLock()
+        self.engine: SyncEngine | None = None
+        self.loop: SyncLoop | None = None
+        self._backend: HttpBackend | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.engine is not None
+
+    def restart(self) -> None:
+        with self._lock:
+            self.stop()
+            identity = self._context.setup.identity()
+            if not identity or not identity.get("api_url"):
+                return
+            self._backend = HttpBackend(str(identity["api_url"]), str(identity["tenant_slug"]))
+            self.engine = SyncEngine(
+                self._context.store,
+                self._backend,
+                self._context.vault,
+                self._context.clock,
+                camera_state=self._camera_state,
+            )
+            self.loop = SyncLoop(
+                self.engine,
+                upload_interval=self.upload_interval,
+                pull_interval=self.pull_interval,
+                on_status=self._bridge.publish,
+            )
+            self.loop.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            loop, self.loop = self.loop, None
+            backend, self._backend = self._backend, None
+            self.engine = None
+        if loop is not None:
+            loop.stop()
+        if backend is not None:
+            backend.close()
+
+    def status(self) -> SyncStatus:
+        engine = self.engine
+        return engine.status() if engine is not None else self._reception.local_status()
+
+    def nudge(self) -> None:
+        loop = self.loop
+        if loop is not None:
+            loop.nudge()
+
+    def pull_now(self) -> None:
+        loop = self.loop
+        if loop is not None:
+            loop.pull_now()
+
+    def pull_once(self) -> tuple[int, str | None]:
+        engine = self.engine
+        if engine is None:
+            return 0, "not registered"
+        report = engine.pull_once()
+        return report.students, report.error
+
+    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+        engine = self.engine
+        return engine.promotion_check(student_id) if engine is not None else None
+
+
+# -- the runtime ------------------------------------------------------------------------------
+
+
+class GuiRuntime:
+    """Everything of a running kiosk window, built on a :class:`KioskContext`.
+
+    ``run_gui`` uses it with a real application; tests and the benchmark build it on their own
+    context and drive it with ``qtbot``.
+
+    Args:
+        context: An open kiosk context (closed by :meth:`shutdown` when ``owns_context``).
+        source: Frame source spec (None: the preference; ``none``: no camera).
+        engine: Decoder engine (None: the preference).
+        next_text: Demo feed supplier.
+        fullscreen: Full screen windows.
+        sound: Allow sounds (tests pass False: QtMultimedia is never loaded).
+        demo_note: Shown on the idle screen.
+        sync_intervals: (upload, pull) seconds.
+        api_factory: Set-up clients (defaults to the HTTP backend).
+        owns_context: Close the context at shutdown.
+    """
+
+    def __init__(
+        self,
+        context: KioskContext,
+        *,
+        source: str | None = None,
+        engine: str | None = None,
+        next_text: Callable[[], str | None] | None = None,
+        fullscreen: bool = True,
+        sound: bool = True,
+        demo_note: str = "",
+        sync_intervals: tuple[float, float] = (30.0, 300.0),
+        api_factory: Callable[[str, str], Any] | None = None,
+        owns_context: bool = True,
+    ) -> None:
+        self.context = context
+        self._owns_context = owns_context
+        self._closed = False
+        store, clock = context.store, context.clock
+        self.preferences_service = PreferencesService(store)
+        self.preferences: KioskPreferences = self.preferences_service.load()
+        self.scan_bridge = ScanBridge()
+        self.sync_bridge = SyncBridge()
+        self.frame_bridge = FrameBridge()
+        self.reception = ReceptionService(store, clock)
+        self.sync = SyncRunner(
+            context,
+            self.sync_bridge,
+            self.reception,
+            camera_state=self.frame_bridge_state,
+            upload_interval=sync_intervals[0],
+            pull_interval=sync_intervals[1],
+        )
+        self.coordinator = ScanCoordinator(
+            context.checkin, on_result=self.scan_bridge.deliver, after_accept=self.sync.nudge
+        )
+        self.camera = CameraRunner(
+            self.frame_bridge, self.scan_bridge, self.coordinator, next_text=next_text
+        )
+        self.source = source
+        self.engine = engine
+        resources = resource_dir()
+        self.sounds = SoundBoard(
+            resources / "sounds",
+            enabled=sound and self.preferences.sound,
+            volume=self.preferences.volume,
+        )
+        self.services = KioskServices(
+            checkin=context.checkin,
+            board=context.board,
+            pins=PinService(store, clock),
+            setup=context.setup,
+            reception=self.reception,
+            preferences=self.preferences_service,
+            coordinator=self.coordinator,
+            clock=clock,
+            sync=self.sync,
+            camera=self.camera,
+            api_factory=api_factory or HttpBackend,
+            resources=resources,
+            version=__version__,
+            vault_persistent=context.vault.persistent,
+            vault_backend=context.vault.backend_name,
+            log_file=context.paths.logs / "kiosk.log",
+            export_dir=context.paths.cache,
+            demo_note=demo_note,
+        )
+        self.shell = KioskShell(
+            self.services,
+            self.scan_bridge,
+            self.sync_bridge,
+            self.frame_bridge,
+            self.sounds,
+            self.preferences,
+            fullscreen=fullscreen,
+        )
+
+    def frame_bridge_state(self) -> str:
+        return self.frame_bridge.state
+
+    @property
+    def first_run(self) -> bool:
+        """Nothing to check in against and the wizard never completed: set-up first."""
+        return self.reception.tenant() is None and not self.preferences.setup_done
+
+    def start(self) -> None:
+        """Sync, camera and windows (the wizard on a first run)."""
+        self.sync.restart()
+        first_run = self.first_run
+        spec = self.source or self.preferences.camera
+        if spec != "none" and not first_run:
+            engine = self.engine or self.preferences.engine
+            self.camera.start(spec, None if engine == "auto" else engine)
+        elif first_run and spec != "none":
+            self.camera.start(spec, None)  # the wizard's camera step previews it
+        self.shell.start(first_run)
+
+    def shutdown(self) -> None:
+        """Stop in order: camera and decoder, GUI workers, sync, store."""
+        if self._closed:
+            return
+        self._closed = True
+        self.camera.stop()
+        self.shell.shutdown()
+        self.sync.stop()
+        if self._owns_context:
+            self.context.close()
+
+
+# -- process-level concerns ----------------------------------------------------------------------
+
+
+def _install_crash_log(paths: KioskPaths) -> Callable[[], None]:
+    """Uncaught exceptions (any thread) go to ``logs/crash.log`` and the log; returns an undo."""
+    previous_hook = sys.excepthook
+    previous_thread_hook = threading.excepthook
+
+    def write(
+        kind: str, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        stamp = datetime.now(UTC).isoformat()
+        try:
+            with paths.crash_log.open("a", encoding="utf-8") as handle:
+                handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
+        except OSError:
+            pass
+        log.critical("uncaught exception (%s): %s", kind, exc_type.__name__)
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        write("main", exc_type, exc, tb)
+        previous_hook(exc_type, exc, tb)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            write(
+                f"thread {args.thread.name if args.thread else '?'}",
+                args.exc_type,
+                args.exc_value,
+                args.exc_traceback,
+            )
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+    crash_file: TextIO | None = None
+    with contextlib.suppress(OSError):
+        crash_file = paths.crash_log.open("a", encoding="utf-8")
+        faulthandler.enable(crash_file)  # segfaults in Qt or a codec, too
+
+    def undo() -> None:
+        sys.excepthook = previous_hook
+        threading.excepthook = previous_thread_hook
+        if crash_file is not None:
+            faulthandler.disable()
+            crash_file.close()
+
+    return undo
+
+
+def _install_log_file(paths: KioskPaths) -> logging.Handler:
+    handler = logging.handlers.RotatingFileHandler(
+        paths.logs / "kiosk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+    )
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        # The file keeps INFO (scan ids, sync outcomes) whatever the console shows.
+        for existing in root.handlers:
+            if existing is not handler and existing.level == logging.NOTSET:
+                existing.setLevel(root.level or logging.WARNING)
+        root.setLevel(logging.INFO)
+    return handler
+
+
+_QT_LOG = logging.getLogger("qt")
+#: Qt categories that complain about optional system libraries (audio, VA-API): not our
+#: problem, and noisy on every kiosk without them.
+_QUIET_CATEGORIES = ("qt.multimedia", "qt.qpa.fonts")
+
+
+def _qt_message_handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    category = context.category or "default"
+    if category.startswith(_QUIET_CATEGORIES) or "PulseAudio" in message:
+        _QT_LOG.debug("%s: %s", category, message)
+        return
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)
+    _QT_LOG.log(level, "%s: %s", category, message)
+
+
+def _screen_scale(app: QApplication) -> float:
+    screen = app.primaryScreen()
+    height = screen.size().height() if screen is not None else 1080
+    return max(0.7, min(2.0, height / 1080))
+
+
+def _ensure_demo_pins(pins: PinService) -> str:
+    """Demo only: PINs the visitor can read on screen."""
+    if not pins.is_set(PinRole.STAFF):
+        pins.set_pin(PinRole.STAFF, DEMO_STAFF_PIN)
+    if not pins.is_set(PinRole.INSTRUCTOR):
+        pins.set_pin(PinRole.INSTRUCTOR, DEMO_INSTRUCTOR_PIN)
+    return f"Demo: staff PIN {DEMO_STAFF_PIN} · instructor PIN {DEMO_INSTRUCTOR_PIN}"
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the kiosk window until staff exit it (or ``--quit-after`` seconds pass)."""
+    os.environ.setdefault("QT_ENABLE_HIGHDPI_SCALING", "1")
+    qInstallMessageHandler(_qt_message_handler)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("tatami-kiosk")
+    app.setOrganizationName("TatamiTech")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)
+
+    demo = None
+    paths = resolve_paths(args.data_dir).ensure() if not args.demo else None
+    lock: QLockFile | None = None
+    if paths is not None:
+        lock = _take_lock(paths)
+        if lock is None:
+            return EXIT_ALREADY_RUNNING
+    undo_crash_log: Callable[[], None] = lambda: None  # noqa: E731 (replaced below)
+    log_handler: logging.Handler | None = None
+    try:
+        if args.demo:
+            from kiosk.demo import DemoEnvironment
+
+            demo = DemoEnvironment.start(args.data_dir)
+            context = demo.context
+            lock = _take_lock(context.paths)
+            if lock is None:
+                demo.stop()
+                return EXIT_ALREADY_RUNNING
+        else:
+            context = KioskContext.open(args.data_dir)
+        log_handler = _install_log_file(context.paths)
+        undo_crash_log = _install_crash_log(context.paths)
+        scale = _screen_scale(app)
+        icons = resource_dir() / "icons"
+        apply_theme(app, scale, icons.as_posix())
+        app.setWindowIcon(QIcon(str(icons / "tatami-kiosk.svg")))
+        preferences = PreferencesService(context.store).load()
+        install_translator(
+            app, resource_dir() / "translations", choose_language(preferences.language)
+        )
+        demo_note = _ensure_demo_pins(PinService(context.store, context.clock)) if demo else ""
+        runtime = GuiRuntime(
+            context,
+            source=(args.source or "demo") if demo else args.source,
+            engine=args.engine,
+            next_text=demo.next_text if demo else None,
+            fullscreen=os.environ.get("TATAMI_WINDOWED", "") != "1",
+            demo_note=demo_note,
+            sync_intervals=(10.0, 60.0) if demo else (30.0, 300.0),
+            owns_context=demo is None,
+        )
+        # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
+        runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)
+        runtime.start()
+        QTimer.singleShot(
+            800, runtime.sounds.start
+        )  # after the first frames: audio probing is slow
+        if args.quit_after is not None:
+            QTimer.singleShot(int(args.quit_after * 1000), _exit_loop)
+        _watch_signals(app)
+        code = app.exec()
+        first = runtime.frame_bridge.first_frame_at
+        if first is not None:
+            log.info("cold start to first frame: %.0f ms", (first - _PROCESS_START) * 1000)
+        runtime.shutdown()
+        return int(code)
+    finally:
+        if demo is not None:
+            demo.stop()
+        if lock is not None:
+            lock.unlock()
+        undo_crash_log()
+        if log_handler is not None:
+            logging.getLogger().removeHandler(log_handler)
+            log_handler.close()
+
+
+def _take_lock(paths: KioskPaths) -> QLockFile | None:
+    """One kiosk per data directory: two would fight for the camera and the database."""
+    lock = QLockFile(str(paths.lock_file))
+    lock.setStaleLockTime(0)  # a lock left by a crashed kiosk is stale when its PID is gone
+    if lock.tryLock(500):
+        return lock
+    pid, host, _app = lock.getLockInfo()
+    sys.stderr.write(f"tatami-kiosk: already running (pid {pid} on {host}) with {paths.data}\n")
+    return None
+
+
+def _watch_signals(app: QApplication) -> None:
+    """SIGTERM/SIGINT (systemd stop, Ctrl-C) end the event loop, then the ordered shutdown."""
+
+    def handler(signum: int, frame: object) -> None:
+        QTimer.singleShot(0, _exit_loop)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(ValueError):
+            signal.signal(signum, handler)
+    # Python runs signal handlers only between bytecodes: give it a chance twice a second.
+    ticker = QTimer(app)
+    ticker.setInterval(500)
+    ticker.timeout.connect(_noop)
+    ticker.start()
+
+
+def _exit_loop() -> None:
+    """End the event loop; the ordered shutdown follows in :func:`run_gui`."""
+    QApplication.exit(0)
+
+
+def _noop() -> None:
+    """Lets the interpreter run pending signal handlers."""
+
+
+__all__ = ["CameraRunner", "GuiRuntime", "SyncRunner", "run_gui"]

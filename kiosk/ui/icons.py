@@ -1,0 +1,177 @@
+"""Vector icons painted with QPainter: outcome shapes and glyphs, belts, the status dots.
+
+Painted rather than loaded, so they are sharp at any size (a 240 px icon on a 4K screen) and
+cost no files. Shapes double the colour channel: circle (good), rounded square (nothing new),
+triangle (attention), octagon (stop).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
+
+from kiosk.ui.theme import Glyph, Shape
+
+
+def shape_path(shape: Shape, rect: QRectF) -> QPainterPath:
+    """The outline of ``shape`` inscribed in ``rect``."""
+    path = QPainterPath()
+    if shape is Shape.CIRCLE:
+        path.addEllipse(rect)
+    elif shape is Shape.ROUNDED_SQUARE:
+        radius = rect.width() * 0.22
+        path.addRoundedRect(rect, radius, radius)
+    elif shape is Shape.TRIANGLE:
+        top = QPointF(rect.center().x(), rect.top() + rect.height() * 0.04)
+        polygon = QPolygonF(
+            [
+                top,
+                QPointF(rect.right(), rect.bottom() - rect.height() * 0.06),
+                QPointF(rect.left(), rect.bottom() - rect.height() * 0.06),
+            ]
+        )
+        path.addPolygon(polygon)
+        path.closeSubpath()
+    else:  # octagon
+        cx, cy = rect.center().x(), rect.center().y()
+        radius = min(rect.width(), rect.height()) / 2
+        points = [
+            QPointF(
+                cx + radius * math.cos(math.radians(22.5 + 45 * i)),
+                cy + radius * math.sin(math.radians(22.5 + 45 * i)),
+            )
+            for i in range(8)
+        ]
+        path.addPolygon(QPolygonF(points))
+        path.closeSubpath()
+    return path
+
+
+def paint_outcome_icon(
+    painter: QPainter, rect: QRectF, shape: Shape, glyph: Glyph, fill: str, ink: str
+) -> None:
+    """Paint an outcome badge: ``shape`` filled with ``ink``, the glyph cut out in ``fill``.
+
+    Inverting the card's colours makes the badge readable on every card colour.
+    """
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(ink))
+    painter.drawPath(shape_path(shape, rect))
+    size = rect.width()
+    pen = QPen(QColor(fill), size * 0.11)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    x, y = rect.left(), rect.top()
+
+    def at(fx: float, fy: float) -> QPointF:
+        return QPointF(x + fx * size, y + fy * size)
+
+    if glyph is Glyph.CHECK:
+        path = QPainterPath(at(0.27, 0.52))
+        path.lineTo(at(0.44, 0.68))
+        path.lineTo(at(0.74, 0.36))
+        painter.drawPath(path)
+    elif glyph is Glyph.CLOCK:
+        pen.setWidthF(size * 0.08)
+        painter.setPen(pen)
+        painter.drawEllipse(QRectF(at(0.22, 0.22), at(0.78, 0.78)))
+        painter.drawLine(at(0.5, 0.5), at(0.5, 0.32))
+        painter.drawLine(at(0.5, 0.5), at(0.64, 0.58))
+    elif glyph is Glyph.EXCLAMATION:
+        # Low in the badge: the triangle's weight sits at its base.
+        painter.drawLine(at(0.5, 0.42), at(0.5, 0.64))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(fill))
+        dot = size * 0.065
+        painter.drawEllipse(at(0.5, 0.79), dot, dot)
+    elif glyph is Glyph.CROSS:
+        painter.drawLine(at(0.33, 0.33), at(0.67, 0.67))
+        painter.drawLine(at(0.67, 0.33), at(0.33, 0.67))
+    else:  # disk with a cross: "not saved"
+        pen.setWidthF(size * 0.06)
+        painter.setPen(pen)
+        painter.drawRoundedRect(QRectF(at(0.27, 0.27), at(0.73, 0.73)), size * 0.04, size * 0.04)
+        painter.drawLine(at(0.38, 0.27), at(0.38, 0.42))
+        painter.drawLine(at(0.38, 0.42), at(0.62, 0.42))
+        painter.drawLine(at(0.62, 0.42), at(0.62, 0.27))
+        pen.setWidthF(size * 0.08)
+        painter.setPen(pen)
+        painter.drawLine(at(0.42, 0.52), at(0.58, 0.66))
+        painter.drawLine(at(0.58, 0.52), at(0.42, 0.66))
+    painter.restore()
+
+
+def paint_belt(painter: QPainter, rect: QRectF, color: str, outline: str) -> None:
+    """A belt seen from the front: a band with a knot and two tails, in the rank colour.
+
+    Args:
+        painter: Active painter.
+        rect: Where to paint (about 3:1).
+        color: Belt colour (``#rrggbb``).
+        outline: Outline colour (white belts need one on light cards, black ones on dark).
+    """
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    belt = QColor(color)
+    painter.setPen(QPen(QColor(outline), max(1.5, rect.height() * 0.06)))
+    painter.setBrush(QBrush(belt))
+    band_h = rect.height() * 0.34
+    band = QRectF(rect.left(), rect.center().y() - band_h / 2, rect.width(), band_h)
+    painter.drawRoundedRect(band, band_h * 0.2, band_h * 0.2)
+    # Tails hang from the knot; the knot sits over them.
+    cx = rect.center().x()
+    tail_w = rect.height() * 0.26
+    for direction in (-1, 1):
+        tail = QPolygonF(
+            [
+                QPointF(cx + direction * tail_w * 0.2, rect.center().y()),
+                QPointF(cx + direction * (tail_w * 0.2 + tail_w), rect.center().y()),
+                QPointF(cx + direction * (tail_w * 1.6), rect.bottom()),
+                QPointF(cx + direction * (tail_w * 0.6), rect.bottom()),
+            ]
+        )
+        painter.drawPolygon(tail)
+    knot = QRectF(cx - tail_w * 0.7, band.top() - band_h * 0.25, tail_w * 1.4, band_h * 1.5)
+    painter.drawRoundedRect(knot, band_h * 0.2, band_h * 0.2)
+    painter.restore()
+
+
+def paint_star(painter: QPainter, rect: QRectF, color: str) -> None:
+    """A five-pointed star (the "eligible for promotion" mark)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    cx, cy = rect.center().x(), rect.center().y()
+    outer = min(rect.width(), rect.height()) / 2
+    inner = outer * 0.45
+    points = []
+    for i in range(10):
+        radius = outer if i % 2 == 0 else inner
+        angle = math.radians(-90 + 36 * i)
+        points.append(QPointF(cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    painter.drawPolygon(QPolygonF(points))
+    painter.restore()
+
+
+def paint_logo(painter: QPainter, rect: QRectF, background: str, ink: str, initials: str) -> None:
+    """The tenant's tile when it has no logo: its initials on its brand colour."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(background))
+    radius = rect.height() * 0.22
+    painter.drawRoundedRect(rect, radius, radius)
+    font = painter.font()
+    font.setPixelSize(max(8, round(rect.height() * 0.46)))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(ink))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials)
+    painter.restore()

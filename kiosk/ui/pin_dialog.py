@@ -1,0 +1,383 @@
+"""The PIN pad that guards staff and instructor screens (or an academy account login).
+
+PINs are checked by :class:`~kiosk.services.staff.PinService` on a worker thread (scrypt takes a
+noticeable moment). Wrong PINs lock the pad with a growing pause that the service keeps in the
+store, so restarting the kiosk does not reset it; while locked, the pad shows the countdown and
+compares nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services.reception import StaffLogin, StaffLoginError, staff_login
+from kiosk.services.staff import FREE_ATTEMPTS, PinCheck, PinRole
+from kiosk.ui.dialogs import StaffDialog, muted
+from kiosk.ui.ports import KioskServices
+from kiosk.ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True, slots=True)
+class _PadState:
+    staff_set: bool
+    instructor_set: bool
+    lock: PinCheck
+    identity: dict[str, object] | None
+
+
+class PinDialog(StaffDialog):
+    """Asks for a PIN (or an account login) and says who got in.
+
+    Args:
+        services: The kiosk's services.
+        tasks: Where blocking checks run.
+        wanted: ``STAFF`` accepts only the staff PIN; ``INSTRUCTOR`` accepts either.
+        parent: The kiosk window.
+
+    Signals:
+        granted(str, str): The role (``staff`` / ``instructor``) and a staff id for the audit
+            trail (``pin:staff``, or the account's user id).
+    """
+
+    granted = Signal(str, str)
+
+    def __init__(
+        self,
+        services: KioskServices,
+        tasks: TaskManager,
+        wanted: PinRole,
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(translate("PinDialog", "Staff access"), parent, full_window=False)
+        self._services = services
+        self._tasks = tasks
+        self._wanted = wanted
+        self._locked_until: datetime | None = None
+        self._identity: dict[str, object] | None = None
+        self._setting_pin: str | None = None  # first entry while creating a PIN
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages)
+        self.pages.addWidget(self._build_pad())
+        self.pages.addWidget(self._build_account())
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setInterval(500)
+        self._lock_timer.timeout.connect(self._on_lock_timer_timeout)
+        self._set_busy(True)
+        self._tasks.run(self._read_state, self._on_state_read)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_pad(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(12)
+        self.prompt = QLabel(translate("PinDialog", "Enter your staff or instructor PIN"))
+        self.prompt.setProperty("role", "subtitle")
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setMaxLength(12)
+        self.pin_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,12}"), self.pin_edit)
+        )
+        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_edit.setAccessibleName(translate("PinDialog", "PIN"))
+        self.pin_edit.setStyleSheet("font-size: 40px; letter-spacing: 12px;")
+        self.pin_edit.returnPressed.connect(self._on_pin_edit_return_pressed)
+        layout.addWidget(self.pin_edit)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(translate("PinDialog", "Message"))
+        layout.addWidget(self.message)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.keys: dict[str, QPushButton] = {}
+        labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
+        for index, label in enumerate(labels):
+            button = QPushButton(label)
+            button.setProperty("role", "primary" if label == "OK" else "key")
+            if label == "OK":
+                button.setStyleSheet("font-size: 32px; min-height: 86px; min-width: 110px;")
+            button.setAccessibleName(
+                {
+                    "⌫": translate("PinDialog", "Delete last digit"),
+                    "OK": translate("PinDialog", "Confirm PIN"),
+                }.get(label, label)
+            )
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setProperty("key", label)
+            button.clicked.connect(self._on_key_clicked)
+            grid.addWidget(button, index // 3, index % 3)
+            self.keys[label] = button
+        layout.addLayout(grid)
+        self.account_button = QPushButton(translate("PinDialog", "Use an academy account instead"))
+        self.account_button.clicked.connect(self._on_account_button_clicked)
+        self.account_button.setVisible(False)
+        layout.addWidget(self.account_button)
+        self.pin_edit.setFocus()
+        return page
+
+    def _build_account(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            muted(translate("PinDialog", "Sign in with your TatamiTech staff account."))
+        )
+        self.email_edit = QLineEdit()
+        self.email_edit.setPlaceholderText(translate("PinDialog", "Email"))
+        self.email_edit.setAccessibleName(translate("PinDialog", "Email"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(translate("PinDialog", "Password"))
+        self.password_edit.setAccessibleName(translate("PinDialog", "Password"))
+        self.password_edit.returnPressed.connect(self._on_sign_in_button_clicked)
+        self.account_message = QLabel()
+        self.account_message.setWordWrap(True)
+        self.sign_in_button = QPushButton(translate("PinDialog", "Sign in"))
+        self.sign_in_button.setProperty("role", "primary")
+        self.sign_in_button.clicked.connect(self._on_sign_in_button_clicked)
+        back = QPushButton(translate("PinDialog", "Back to the PIN pad"))
+        back.clicked.connect(self._on_back_button_clicked)
+        for widget in (self.email_edit, self.password_edit, self.account_message):
+            layout.addWidget(widget)
+        layout.addWidget(self.sign_in_button)
+        layout.addWidget(back)
+        layout.addStretch(1)
+        return page
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _read_state(self) -> _PadState:
+        pins = self._services.pins
+        return _PadState(
+            staff_set=pins.is_set(PinRole.STAFF),
+            instructor_set=pins.is_set(PinRole.INSTRUCTOR),
+            lock=pins.lock_state(),
+            identity=self._services.setup.identity(),
+        )
+
+    def _on_state_read(self, state: _PadState) -> None:
+        self._identity = state.identity
+        registered = bool(state.identity and state.identity.get("api_url"))
+        self.account_button.setVisible(registered)
+        self._set_busy(False)
+        if not state.staff_set and not state.instructor_set:
+            if registered:
+                self._say(
+                    translate("PinDialog", "No PIN is set on this kiosk: sign in with an account."),
+                    "warn",
+                )
+                self._show_account()
+            else:
+                # A kiosk provisioned offline and never registered: whoever set it up owns it.
+                self._setting_pin = ""
+                self.prompt.setText(translate("PinDialog", "Choose a staff PIN (4 to 12 digits)"))
+                self._say(translate("PinDialog", "No staff PIN is set on this kiosk yet."), "warn")
+            return
+        self._show_lock(state.lock)
+
+    def _set_busy(self, busy: bool) -> None:
+        locked = self._locked_until is not None
+        for button in self.keys.values():
+            button.setEnabled(not busy and not locked)
+        self.pin_edit.setEnabled(not busy and not locked)
+        if not busy and not locked:
+            self.pin_edit.setFocus()
+
+    def _say(self, text: str, role: str = "") -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", role)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _show_lock(self, check: PinCheck) -> None:
+        self._locked_until = check.locked_until
+        if check.locked:
+            self._lock_timer.start()
+            self._on_lock_timer_timeout()
+        self._set_busy(False)
+
+    @Slot()
+    def _on_lock_timer_timeout(self) -> None:
+        until = self._locked_until
+        if until is None:
+            self._lock_timer.stop()
+            return
+        left = (until - self._services.clock.now()).total_seconds()
+        if left <= 0:
+            self._locked_until = None
+            self._lock_timer.stop()
+            self._say(translate("PinDialog", "You can try again now."))
+            self._set_busy(False)
+            return
+        minutes, seconds = divmod(int(left + 0.999), 60)
+        self._say(
+            translate("PinDialog", "Too many wrong PINs. Try again in %1.").replace(
+                "%1", f"{minutes}:{seconds:02d}"
+            ),
+            "error",
+        )
+
+    @property
+    def locked(self) -> bool:
+        return self._locked_until is not None
+
+    # -- input ----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_key_clicked(self) -> None:
+        button = self.sender()
+        key = button.property("key") if button is not None else None
+        if key == "OK":
+            self._submit()
+        elif key == "⌫":
+            self.pin_edit.backspace()
+        elif isinstance(key, str) and len(self.pin_edit.text()) < 12:
+            self.pin_edit.insert(key)
+        self.pin_edit.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Digits typed while a pad button has focus still go into the PIN.
+        text = event.text()
+        if self.pages.currentIndex() == 0 and text.isdigit() and not self.pin_edit.hasFocus():
+            self.pin_edit.insert(text)
+            return
+        super().keyPressEvent(event)
+
+    @Slot()
+    def _on_pin_edit_return_pressed(self) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        pin = self.pin_edit.text()
+        self.pin_edit.clear()
+        if self.locked or not pin:
+            return
+        if self._setting_pin is not None:
+            self._create_pin(pin)
+            return
+        self._set_busy(True)
+        pins, wanted = self._services.pins, self._wanted
+        self._tasks.run(lambda: pins.verify(pin, wanted), self._on_verified, self._on_failed)
+
+    def _on_verified(self, check: PinCheck) -> None:
+        if check.ok and check.role is not None:
+            log.info("staff access granted (%s PIN)", check.role.value)
+            self.granted.emit(check.role.value, f"pin:{check.role.value}")
+            self.accept()
+            return
+        if check.locked:
+            self._show_lock(check)
+            return
+        left = max(0, FREE_ATTEMPTS - check.failures)
+        self._say(
+            translate("PinDialog", "Wrong PIN. %n more try(s) before a pause.", None, left),
+            "error",
+        )
+        self._set_busy(False)
+
+    def _on_failed(self, error: BaseException) -> None:
+        log.error("PIN check failed: %s", type(error).__name__)
+        self._say(translate("PinDialog", "The PIN could not be checked. Try again."), "error")
+        self._set_busy(False)
+
+    def _create_pin(self, pin: str) -> None:
+        if not self._setting_pin:
+            if not (pin.isdigit() and 4 <= len(pin) <= 12):
+                self._say(translate("PinDialog", "A PIN has 4 to 12 digits."), "error")
+                return
+            self._setting_pin = pin
+            self.prompt.setText(translate("PinDialog", "Enter the same PIN again"))
+            self._say("")
+            return
+        if pin != self._setting_pin:
+            self._setting_pin = ""
+            self.prompt.setText(translate("PinDialog", "Choose a staff PIN (4 to 12 digits)"))
+            self._say(translate("PinDialog", "The PINs differ. Start again."), "error")
+            return
+        pins = self._services.pins
+        self._set_busy(True)
+        self._tasks.run(
+            lambda: pins.set_pin(PinRole.STAFF, pin), self._on_pin_created, self._on_failed
+        )
+
+    def _on_pin_created(self, _result: None) -> None:
+        log.info("staff PIN created on an unregistered kiosk")
+        self.granted.emit(PinRole.STAFF.value, "pin:staff")
+        self.accept()
+
+    # -- account --------------------------------------------------------------------------
+
+    def _show_account(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.email_edit.setFocus()
+
+    @Slot()
+    def _on_account_button_clicked(self) -> None:
+        self._show_account()
+
+    @Slot()
+    def _on_back_button_clicked(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.pin_edit.setFocus()
+
+    @Slot()
+    def _on_sign_in_button_clicked(self) -> None:
+        identity = self._identity or {}
+        url, slug = str(identity.get("api_url") or ""), str(identity.get("tenant_slug") or "")
+        email, password = self.email_edit.text().strip(), self.password_edit.text()
+        self.password_edit.clear()  # the password lives only as long as this call
+        if not (url and slug and email and password):
+            self.account_message.setText(translate("PinDialog", "Enter your email and password."))
+            return
+        factory = self._services.api_factory
+        self.sign_in_button.setEnabled(False)
+        self.account_message.setText(translate("PinDialog", "Signing in…"))
+
+        def login() -> StaffLogin:
+            api = factory(url, slug)
+            try:
+                return staff_login(api, email, password)
+            finally:
+                api.close()
+
+        self._tasks.run(login, self._on_account_signed_in, self._on_account_failed)
+
+    def _on_account_signed_in(self, login: StaffLogin) -> None:
+        # Admins and reception get the staff screens; instructors get the board.
+        role = PinRole.INSTRUCTOR if login.role == "instructor" else PinRole.STAFF
+        if self._wanted is PinRole.STAFF and role is not PinRole.STAFF:
+            self.sign_in_button.setEnabled(True)
+            self.account_message.setText(
+                translate("PinDialog", "This account cannot open the staff screens.")
+            )
+            return
+        log.info("staff access granted (account, role %s)", login.role)
+        self.granted.emit(role.value, login.user_id or f"account:{login.role}")
+        self.accept()
+
+    def _on_account_failed(self, error: BaseException) -> None:
+        self.sign_in_button.setEnabled(True)
+        if isinstance(error, StaffLoginError):
+            text = translate("PinDialog", "Sign-in failed: %1").replace("%1", str(error))
+        else:
+            text = translate("PinDialog", "Sign-in failed. Check the connection and try again.")
+        self.account_message.setText(text)

@@ -1,0 +1,136 @@
+"""What the Qt layer needs from below, as plain Python: services and two small ports.
+
+The GUI composition root (:mod:`kiosk.gui`) fills :class:`KioskServices` from the Qt-free
+context and implements :class:`CameraPort` and :class:`SyncPort` over the adapters (scan loop,
+sync loop). The widgets know only these, so the UI never imports an adapter.
+
+Every method marked *blocking* reads the store or the network: call it through a
+:class:`~kiosk.ui.tasks.TaskManager`, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from kiosk.domain.ports import Clock, SetupApi
+from kiosk.services.board import BoardService
+from kiosk.services.checkin import CheckInService
+from kiosk.services.preferences import PreferencesService
+from kiosk.services.reception import ReceptionService
+from kiosk.services.scanning import ScanCoordinator
+from kiosk.services.setup import SetupService
+from kiosk.services.staff import PinService
+from kiosk.services.sync import SyncStatus
+
+
+class ClosableSetupApi(SetupApi, Protocol):
+    """A set-up client that holds a connection until closed."""
+
+    def close(self) -> None: ...
+
+
+class CameraPort(Protocol):
+    """The camera and decoder threads, seen from the UI."""
+
+    @property
+    def spec(self) -> str:
+        """The source being used (``camera:0``, ``demo``...)."""
+        ...
+
+    def start(self, spec: str | None = None, engine: str | None = None) -> None:
+        """(Re)start scanning from ``spec`` with ``engine``; returns at once."""
+        ...
+
+    def stop(self) -> None:
+        """Stop the camera and decoder threads (blocking: up to a few seconds)."""
+        ...
+
+    def stats(self) -> Mapping[str, Any]:
+        """Capture and decode rates, decode time, state (empty before the first start)."""
+        ...
+
+    def sources(self) -> list[tuple[str, str]]:
+        """(spec, label) choices for the set-up and settings screens."""
+        ...
+
+    def engines(self) -> list[str]:
+        """Decoder engines usable here, best first."""
+        ...
+
+    def set_test_mode(self, on: bool) -> None:
+        """While on, codes are previewed (``ScanBridge.code_previewed``), not checked in."""
+        ...
+
+
+class SyncPort(Protocol):
+    """The sync threads, seen from the UI."""
+
+    @property
+    def connected(self) -> bool:
+        """This kiosk has a backend to sync with."""
+        ...
+
+    def status(self) -> SyncStatus:
+        """Blocking: the current status (local figures when not connected)."""
+        ...
+
+    def nudge(self) -> None:
+        """Upload now."""
+        ...
+
+    def pull_now(self) -> None:
+        """Pull the roster now."""
+        ...
+
+    def pull_once(self) -> tuple[int, str | None]:
+        """Blocking: pull the roster now; (students in the roster, error or None)."""
+        ...
+
+    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+        """Blocking: the backend's own evaluation, or None when it cannot be reached."""
+        ...
+
+    def restart(self) -> None:
+        """Blocking: (re)build the sync from the kiosk's identity, e.g. after registration."""
+        ...
+
+    def stop(self) -> None:
+        """Blocking: stop the sync threads."""
+        ...
+
+
+@dataclass
+class KioskServices:
+    """Everything the screens use, wired once by the composition root.
+
+    Attributes:
+        api_factory: Builds a set-up client for (base URL, tenant slug): admin login,
+            registration, staff account login.
+        resources: The bundled resources directory (sounds, translations).
+        log_file: The kiosk's log file (recent lines go into a diagnostics bundle).
+        export_dir: Default folder for diagnostics bundles.
+        demo_note: Shown on the idle screen in demo mode (demo PINs), else empty.
+    """
+
+    checkin: CheckInService
+    board: BoardService
+    pins: PinService
+    setup: SetupService
+    reception: ReceptionService
+    preferences: PreferencesService
+    coordinator: ScanCoordinator
+    clock: Clock
+    sync: SyncPort
+    camera: CameraPort
+    api_factory: Callable[[str, str], ClosableSetupApi]
+    resources: Path
+    version: str
+    vault_persistent: bool = True
+    vault_backend: str = ""
+    log_file: Path | None = None
+    export_dir: Path | None = None
+    demo_note: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)

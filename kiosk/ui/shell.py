@@ -1,0 +1,418 @@
+"""The Qt shell of the kiosk: window, controller, wedge capture, staff flows, status refresh.
+
+It owns every GUI-thread object and wires the bridges (results, sync status, frames) to them.
+Blocking work goes through two task managers: one worker for scans typed by a USB scanner (in
+order), one for everything staff do. The composition root (:mod:`kiosk.gui`) builds the
+services and the ports, then hands them here.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.domain.ports import ScanSource
+from kiosk.services.checkin import ScanResult
+from kiosk.services.preferences import KioskPreferences
+from kiosk.services.staff import PinRole
+from kiosk.services.sync import SyncStatus
+from kiosk.ui.board import InstructorBoard
+from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
+from kiosk.ui.controller import ScanController
+from kiosk.ui.dialogs import ConfirmDialog, StaffDialog
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.pin_dialog import PinDialog
+from kiosk.ui.ports import KioskServices
+from kiosk.ui.reception import ReceptionDialog
+from kiosk.ui.settings import SettingsDialog
+from kiosk.ui.sounds import SoundBoard
+from kiosk.ui.staff_menu import StaffMenu
+from kiosk.ui.tasks import TaskManager
+from kiosk.ui.wedge import WedgeFilter
+from kiosk.ui.wizard import SetupWizard
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+#: How often the status strip re-reads queue and roster figures without a sync event.
+STATUS_REFRESH_MS = 10_000
+
+
+class KioskShell(QObject):
+    """Builds and runs the kiosk's screens.
+
+    Args:
+        services: The kiosk's services and ports.
+        scans: Results from the decoder thread and the scan worker.
+        sync: Status from the sync threads.
+        frames: Camera frames (None: no preview).
+        sounds: Outcome sounds.
+        preferences: Preferences at start.
+        fullscreen: Show full screen (off for tests and screenshots at a fixed size).
+
+    Signals:
+        exit_requested(): Staff chose to exit the kiosk (the app quits in order).
+        ready(): The kiosk window is on screen.
+    """
+
+    exit_requested = Signal()
+    ready = Signal()
+
+    def __init__(
+        self,
+        services: KioskServices,
+        scans: ScanBridge,
+        sync: SyncBridge,
+        frames: FrameBridge | None,
+        sounds: SoundBoard,
+        preferences: KioskPreferences,
+        *,
+        fullscreen: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.scans = scans
+        self.sync_bridge = sync
+        self.frames = frames
+        self.sounds = sounds
+        self.preferences = preferences
+        self.fullscreen = fullscreen
+        self.tasks = TaskManager("kiosk-ui", workers=2, parent=self)
+        self.scan_tasks = TaskManager("kiosk-wedge", workers=1, parent=self)
+        self.window = KioskWindow(frames)
+        self.window.scan_screen.idle.set_demo_note(services.demo_note)
+        self.controller = ScanController(
+            self.window.scan_screen, sounds, preferences.result_seconds, parent=self
+        )
+        self.wedge = WedgeFilter(parent=self)
+        self.dialog: StaffDialog | None = None
+        self.wizard: SetupWizard | None = None
+        self._test_mode = False
+        self._roster_seq = -1
+        self._status_pending = False
+        self.last_status: SyncStatus | None = None
+        self.wedge_scans = 0
+
+        scans.result_ready.connect(self.controller._on_scans_result_ready)
+        scans.result_ready.connect(self._on_scans_result_ready)
+        sync.status_changed.connect(self._on_sync_status_changed)
+        if frames is not None:
+            frames.status_changed.connect(self._on_frames_status_changed)
+            frames.set_mirror(preferences.mirror)
+        self.wedge.scanned.connect(self._on_wedge_scanned)
+        self.window.strip.staff_requested.connect(self._on_strip_staff_requested)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self._on_status_timer_timeout)
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self, first_run: bool) -> None:
+        """Install the scanner capture and show the wizard (first run) or the kiosk."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.wedge)
+        if first_run:
+            self.open_wizard(register_only=False, top_level=True)
+        else:
+            self.show_kiosk()
+
+    def show_kiosk(self) -> None:
+        if self.fullscreen:
+            self.window.showFullScreen()
+        else:
+            self.window.show()
+        self.window.activateWindow()
+        self.window.setFocus()  # not the staff button: no focus ring on the students' screen
+        self.refresh_tenant()
+        self.refresh_status()
+        self._status_timer.start()
+        self.ready.emit()
+
+    def shutdown(self) -> None:
+        """GUI side of the ordered shutdown: stop capture, drain the workers, close windows."""
+        self._status_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.wedge)
+        self.scan_tasks.shutdown()
+        self.tasks.shutdown()
+        for widget in (self.dialog, self.wizard):
+            if widget is not None:
+                widget.close()
+        self.window.allow_exit()
+        self.window.close()
+
+    # -- scans ------------------------------------------------------------------------------
+
+    def set_test_mode(self, on: bool) -> None:
+        """Codes are previewed, not checked in, while a camera test panel is on screen."""
+        self._test_mode = on
+        self.services.camera.set_test_mode(on)
+
+    @Slot(str)
+    def _on_wedge_scanned(self, text: str) -> None:
+        self.wedge_scans += 1
+        if self._test_mode:
+            self.scans.preview_code(text)
+            return
+        coordinator = self.services.coordinator
+        # The coordinator calls on_result (→ the scan bridge) on the worker thread.
+        self.scan_tasks.run(lambda: coordinator.code_detected(text, ScanSource.WEDGE))
+
+    @Slot(object, object)
+    def _on_scans_result_ready(self, result: ScanResult, _latency: float | None) -> None:
+        if self.dialog is not None:
+            self.dialog.show_scan(result)
+        self.refresh_status()
+
+    @Slot(object)
+    def _on_manual_result_made(self, result: ScanResult) -> None:
+        self.controller.show_result(result)
+        self.refresh_status()
+
+    # -- status -----------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        if self._status_pending:
+            return
+        self._status_pending = True
+        self.tasks.run(self.services.sync.status, self._on_status_read, self._on_status_failed)
+
+    def _on_status_read(self, status: SyncStatus) -> None:
+        self._status_pending = False
+        self._show_status(status)
+
+    def _on_status_failed(self, error: BaseException) -> None:
+        self._status_pending = False
+        log.warning("status read failed: %s", type(error).__name__)
+
+    @Slot(object)
+    def _on_sync_status_changed(self, status: SyncStatus) -> None:
+        self._show_status(status)
+
+    def _show_status(self, status: SyncStatus) -> None:
+        self.last_status = status
+        self.window.strip.set_status(
+            status, self.services.sync.connected, self.services.clock.now()
+        )
+        if status.roster_seq != self._roster_seq:
+            self._roster_seq = status.roster_seq
+            self.refresh_tenant()
+
+    @Slot()
+    def _on_status_timer_timeout(self) -> None:
+        self.refresh_status()
+
+    @Slot(str, str)
+    def _on_frames_status_changed(self, state: str, detail: str) -> None:
+        self.window.strip.set_camera_state(state, detail)
+
+    def refresh_tenant(self) -> None:
+        self.tasks.run(self.services.reception.tenant, self._on_tenant_read)
+
+    def _on_tenant_read(self, tenant: dict[str, str] | None) -> None:
+        if not tenant:
+            return
+        try:
+            zone = ZoneInfo(tenant.get("time_zone") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        name = tenant.get("name") or tenant.get("slug") or ""
+        self.window.strip.set_tenant(name, tenant.get("primary", ""), tenant.get("logo", ""), zone)
+        self.window.scan_screen.set_time_zone(zone)
+        self.window.scan_screen.idle.set_welcome(name)
+
+    # -- staff flows ------------------------------------------------------------------------
+
+    def _open(self, dialog: StaffDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.closed.connect(self._on_dialog_closed)
+        dialog.open()
+
+    @Slot()
+    def _on_dialog_closed(self) -> None:
+        if self.sender() is self.dialog:
+            self.dialog = None
+
+    @Slot()
+    def _on_strip_staff_requested(self) -> None:
+        self.ask_pin(PinRole.INSTRUCTOR)
+
+    def ask_pin(self, wanted: PinRole) -> PinDialog:
+        pad = PinDialog(self.services, self.tasks, wanted, self.window)
+        pad.granted.connect(self._on_pin_granted)
+        self._open(pad)
+        return pad
+
+    @Slot(str, str)
+    def _on_pin_granted(self, role: str, staff_id: str) -> None:
+        self._staff_id = staff_id
+        # Let the PIN dialog finish closing before the next screen opens.
+        if role == PinRole.STAFF.value:
+            QTimer.singleShot(0, self.open_staff_menu)
+        else:
+            QTimer.singleShot(0, self.open_board)
+
+    def open_staff_menu(self) -> StaffMenu:
+        menu = StaffMenu(self.window)
+        menu.chosen.connect(self._on_menu_chosen)
+        self._open(menu)
+        return menu
+
+    @Slot(str)
+    def _on_menu_chosen(self, choice: str) -> None:
+        opener = {
+            "reception": self.open_reception,
+            "board": self.open_board,
+            "settings": self.open_settings,
+            "exit": self.confirm_exit,
+        }.get(choice)
+        if opener is not None:
+            QTimer.singleShot(0, opener)
+
+    def open_board(self) -> InstructorBoard:
+        board = InstructorBoard(self.services, self.tasks, self.window)
+        self._open(board)
+        return board
+
+    def open_reception(self) -> ReceptionDialog:
+        reception = ReceptionDialog(
+            self.services,
+            self.tasks,
+            getattr(self, "_staff_id", "pin:staff"),
+            self.health_extra,
+            self.window,
+        )
+        reception.result_made.connect(self._on_manual_result_made)
+        self._open(reception)
+        return reception
+
+    def health_extra(self) -> dict[str, object]:
+        """Figures only the Qt side knows (any thread: plain attribute reads)."""
+        frames = self.frames
+        return {
+            "sound": self.sounds.status,
+            "previewShown": frames.shown if frames else 0,
+            "previewDropped": frames.dropped if frames else 0,
+            "wedgeScans": self.wedge_scans,
+            "resultsShown": self.controller.shown,
+        }
+
+    def open_settings(self) -> SettingsDialog:
+        settings = SettingsDialog(
+            self.services,
+            self.tasks,
+            self.frames,
+            self.scans,
+            self.set_test_mode,
+            self.preferences,
+            self.window,
+        )
+        settings.preferences_changed.connect(self._on_preferences_changed)
+        settings.reregister_requested.connect(self._on_settings_reregister_requested)
+        settings.wiped.connect(self._on_settings_wiped)
+        self._open(settings)
+        return settings
+
+    @Slot(object)
+    def _on_preferences_changed(self, preferences: KioskPreferences) -> None:
+        self.preferences = preferences
+        self.controller.result_seconds = preferences.result_seconds
+        self.sounds.set_enabled(preferences.sound, preferences.volume)
+        if self.frames is not None:
+            self.frames.set_mirror(preferences.mirror)
+
+    @Slot()
+    def _on_settings_reregister_requested(self) -> None:
+        QTimer.singleShot(0, self._open_reregister)
+
+    def _open_reregister(self) -> None:
+        self.open_wizard(register_only=True, top_level=False)
+
+    @Slot()
+    def _on_settings_wiped(self) -> None:
+        # Nothing of the academy is left: back to the first-run wizard.
+        self.preferences = KioskPreferences()
+        self.window.strip.set_tenant("", "", "", ZoneInfo("UTC"))
+        self.refresh_status()
+        QTimer.singleShot(0, self._open_first_run)
+
+    def _open_first_run(self) -> None:
+        self.open_wizard(register_only=False, top_level=False)
+
+    def open_wizard(self, *, register_only: bool, top_level: bool) -> SetupWizard:
+        # The wizard runs on a kiosk without PINs (first run, after a wipe); "register again"
+        # has no PIN step.
+        pins_set = False
+        parent: QWidget | None = None if top_level else self.window
+        wizard = SetupWizard(
+            self.services,
+            self.tasks,
+            self.frames,
+            self.scans,
+            self.set_test_mode,
+            self.preferences,
+            staff_pin_set=pins_set,
+            register_only=register_only,
+            device_name=platform.node() or "kiosk",
+            parent=parent,
+        )
+        wizard.completed.connect(self._on_wizard_completed)
+        wizard.cancelled.connect(self._on_wizard_cancelled)
+        self.wizard = wizard
+        self._wizard_top_level = top_level
+        if self.fullscreen:
+            wizard.showFullScreen()
+        else:
+            wizard.resize(1280, 800)
+            wizard.show()
+        return wizard
+
+    @Slot(object)
+    def _on_wizard_completed(self, preferences: KioskPreferences) -> None:
+        self.wizard = None
+        self._on_preferences_changed(preferences)
+        self.services.camera.start(
+            preferences.camera, None if preferences.engine == "auto" else preferences.engine
+        )
+        if self._wizard_top_level or not self.window.isVisible():
+            self.show_kiosk()
+        self.refresh_tenant()
+        self.refresh_status()
+
+    @Slot()
+    def _on_wizard_cancelled(self) -> None:
+        self.wizard = None
+        if self._wizard_top_level or not self.window.isVisible():
+            # Nothing is set up: leaving the first-run wizard ends the app.
+            self.exit_requested.emit()
+
+    def confirm_exit(self) -> ConfirmDialog:
+        confirm = ConfirmDialog(
+            translate("Shell", "Exit the kiosk"),
+            translate(
+                "Shell",
+                "Students cannot check in until the kiosk is started again. Check-ins waiting "
+                "for upload are kept and sent at the next start.",
+            ),
+            translate("Shell", "Exit"),
+            self.window,
+            danger=True,
+        )
+        confirm.confirmed.connect(self._on_exit_confirmed)
+        self._open(confirm)
+        return confirm
+
+    @Slot()
+    def _on_exit_confirmed(self) -> None:
+        log.info("staff exited the kiosk")
+        self.window.allow_exit()
+        self.exit_requested.emit()

@@ -1,0 +1,126 @@
+"""Outcome sounds: short bundled WAVs played with QtMultimedia's ``QSoundEffect``.
+
+QtMultimedia is imported lazily and only when sound is wanted: it needs libpulse (or another
+audio backend) and probes for hardware codecs, which costs start-up time and logs warnings on
+machines without audio. Where there is no audio output, the kiosk stays silent and says so in
+the health panel; nothing fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl
+
+from kiosk.domain.decision import Outcome, Tone
+from kiosk.services.checkin import ScanResult
+
+log = logging.getLogger(__name__)
+
+#: Sound files in ``resources/sounds`` (made by ``scripts/make_sounds.py``).
+SOUND_NAMES = ("accepted", "eligible", "duplicate", "attention", "error", "not_saved")
+
+
+def sound_for(result: ScanResult) -> str:
+    """Which sound a result plays: an eligible student gets the chime."""
+    if result.outcome is Outcome.NOT_SAVED:
+        return "not_saved"
+    if result.outcome is Outcome.ACCEPTED:
+        return "eligible" if result.eligible else "accepted"
+    if result.tone is Tone.AMBER_GREEN:
+        return "duplicate"
+    if result.tone is Tone.AMBER:
+        return "attention"
+    return "error"
+
+
+class SoundBoard(QObject):
+    """Plays outcome sounds when audio is available.
+
+    Args:
+        sounds_dir: Directory with ``<name>.wav`` files.
+        enabled: Staff preference.
+        volume: 0..1.
+        parent: Qt parent.
+
+    Attributes:
+        played: Names asked for, most recent last (the health panel and tests read it).
+        status: ``off``, ``silent: <why>`` or ``ready``.
+    """
+
+    def __init__(
+        self,
+        sounds_dir: Path,
+        enabled: bool = True,
+        volume: float = 0.8,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._dir = sounds_dir
+        self._enabled = enabled
+        self._volume = volume
+        self._effects: dict[str, Any] = {}
+        self._started = False
+        self.played: list[str] = []
+        self.status = "off" if not enabled else "not started"
+
+    @property
+    def available(self) -> bool:
+        return bool(self._effects)
+
+    def start(self) -> None:
+        """Probe the audio output and load the sounds (GUI thread, after the window shows)."""
+        if self._started or not self._enabled:
+            return
+        self._started = True
+        try:
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+        except ImportError as exc:  # no PySide6-Addons, or libpulse missing
+            self.status = f"silent: QtMultimedia unavailable ({type(exc).__name__})"
+            log.info("sounds off: %s", self.status)
+            return
+        outputs = QMediaDevices.audioOutputs()
+        if not outputs:
+            self.status = "silent: no audio output"
+            log.info("sounds off: no audio output device")
+            return
+        for name in SOUND_NAMES:
+            path = self._dir / f"{name}.wav"
+            if not path.is_file():
+                continue
+            effect = QSoundEffect(self)
+            effect.setSource(QUrl.fromLocalFile(str(path)))
+            effect.setVolume(self._volume)
+            self._effects[name] = effect
+        self.status = "ready" if self._effects else "silent: no sound files"
+
+    def set_enabled(self, enabled: bool, volume: float | None = None) -> None:
+        self._enabled = enabled
+        if volume is not None:
+            self._volume = volume
+            for effect in self._effects.values():
+                effect.setVolume(volume)
+        if enabled and not self._started:
+            self.start()
+        if not enabled:
+            self.status = "off"
+        elif self._started:
+            self.status = "ready" if self._effects else self.status
+
+    def play(self, name: str) -> None:
+        """Play ``name`` (remembered in :attr:`played` even when silent)."""
+        self.played.append(name)
+        del self.played[:-50]
+        if not self._enabled:
+            return
+        effect = self._effects.get(name)
+        if effect is not None:
+            effect.stop()  # a new result interrupts the previous sound
+            effect.play()
+
+    def play_result(self, result: ScanResult) -> str:
+        name = sound_for(result)
+        self.play(name)
+        return name
