@@ -57,7 +57,7 @@ from kiosk.services.scanning import ScanCoordinator
 from kiosk.services.staff import PinRole, PinService
 from kiosk.services.sync import SyncEngine, SyncLoop, SyncStatus
 from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
-from kiosk.ui.i18n import choose_language, install_translator
+from kiosk.ui.i18n import choose_language, install_translator, translate
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.shell import KioskShell
 from kiosk.ui.sounds import SoundBoard
@@ -90,6 +90,7 @@ class CameraRunner:
         coordinator: Real scans go here (decoder thread).
         next_text: Text supplier of the synthetic demo feed (demo mode).
         fps: Requested frame rate.
+        disabled: No camera at all (``--source none``, tests): ``start`` does nothing.
     """
 
     def __init__(
@@ -99,7 +100,10 @@ class CameraRunner:
         coordinator: ScanCoordinator,
         next_text: Callable[[], str | None] | None = None,
         fps: float | None = None,
+        *,
+        disabled: bool = False,
     ) -> None:
+        self._disabled = disabled
         self._frames = frames
         self._scans = scans
         self._coordinator = coordinator
@@ -120,6 +124,8 @@ class CameraRunner:
         return self._spec
 
     def start(self, spec: str | None = None, engine: str | None = None) -> None:
+        if self._disabled:
+            return
         spec = spec or self._spec or "camera:0"
         self._spec = spec
         self._engine = engine or "auto"
@@ -200,9 +206,13 @@ class CameraRunner:
         return stats
 
     def sources(self) -> list[tuple[str, str]]:
-        choices = [(f"camera:{i}", f"Camera {i + 1} (camera:{i})") for i in range(4)]
+        label = translate("CameraSetup", "Camera %1 (%2)")
+        choices = [
+            (f"camera:{i}", label.replace("%1", str(i + 1)).replace("%2", f"camera:{i}"))
+            for i in range(4)
+        ]
         if self._next_text is not None:
-            choices.insert(0, ("demo", "Demo feed (synthetic)"))
+            choices.insert(0, ("demo", translate("CameraSetup", "Demo feed (synthetic)")))
         return choices
 
     def engines(self) -> list[str]:
@@ -375,15 +385,20 @@ class GuiRuntime:
             context.checkin, on_result=self.scan_bridge.deliver, after_accept=self.sync.nudge
         )
         self.camera = CameraRunner(
-            self.frame_bridge, self.scan_bridge, self.coordinator, next_text=next_text
+            self.frame_bridge,
+            self.scan_bridge,
+            self.coordinator,
+            next_text=next_text,
+            disabled=source == "none",
         )
         self.source = source
         self.engine = engine
         resources = resource_dir()
         self.sounds = SoundBoard(
             resources / "sounds",
-            enabled=sound and self.preferences.sound,
+            enabled=self.preferences.sound,
             volume=self.preferences.volume,
+            allowed=sound,
         )
         self.services = KioskServices(
             checkin=context.checkin,
@@ -442,6 +457,7 @@ class GuiRuntime:
         self._closed = True
         self.camera.stop()
         self.shell.shutdown()
+        self.shell.deleteLater()
         self.sync.stop()
         if self._owns_context:
             self.context.close()
@@ -450,42 +466,47 @@ class GuiRuntime:
 # -- process-level concerns ----------------------------------------------------------------------
 
 
+def write_crash(
+    paths: KioskPaths,
+    kind: str,
+    exc_type: type[BaseException],
+    exc: BaseException,
+    tb: TracebackType | None,
+) -> None:
+    """Append one uncaught exception to ``logs/crash.log`` (and say so in the log)."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    stamp = datetime.now(UTC).isoformat()
+    with contextlib.suppress(OSError):
+        with paths.crash_log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
+    log.critical("uncaught exception (%s): %s", kind, exc_type.__name__)
+
+
 def _install_crash_log(paths: KioskPaths) -> Callable[[], None]:
-    """Uncaught exceptions (any thread) go to ``logs/crash.log`` and the log; returns an undo."""
+    """Uncaught exceptions (any thread) go to ``logs/crash.log`` and the log; returns an undo.
+
+    An exception in a slot does not end a Qt application: the kiosk keeps running, and staff
+    find the trace in the crash log (and in a diagnostics bundle's log lines).
+    """
     previous_hook = sys.excepthook
     previous_thread_hook = threading.excepthook
 
-    def write(
-        kind: str, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        stamp = datetime.now(UTC).isoformat()
-        try:
-            with paths.crash_log.open("a", encoding="utf-8") as handle:
-                handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
-        except OSError:
-            pass
-        log.critical("uncaught exception (%s): %s", kind, exc_type.__name__)
-
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        write("main", exc_type, exc, tb)
+        write_crash(paths, "main", exc_type, exc, tb)
         previous_hook(exc_type, exc, tb)
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
-            write(
-                f"thread {args.thread.name if args.thread else '?'}",
-                args.exc_type,
-                args.exc_value,
-                args.exc_traceback,
-            )
+            name = args.thread.name if args.thread else "?"
+            write_crash(paths, f"thread {name}", args.exc_type, args.exc_value, args.exc_traceback)
 
     sys.excepthook = hook
     threading.excepthook = thread_hook
     crash_file: TextIO | None = None
-    with contextlib.suppress(OSError):
-        crash_file = paths.crash_log.open("a", encoding="utf-8")
-        faulthandler.enable(crash_file)  # segfaults in Qt or a codec, too
+    if not faulthandler.is_enabled():
+        with contextlib.suppress(OSError):
+            crash_file = paths.crash_log.open("a", encoding="utf-8")
+            faulthandler.enable(crash_file)  # segfaults in Qt or a codec, too
 
     def undo() -> None:
         sys.excepthook = previous_hook
@@ -549,7 +570,11 @@ def _ensure_demo_pins(pins: PinService) -> str:
         pins.set_pin(PinRole.STAFF, DEMO_STAFF_PIN)
     if not pins.is_set(PinRole.INSTRUCTOR):
         pins.set_pin(PinRole.INSTRUCTOR, DEMO_INSTRUCTOR_PIN)
-    return f"Demo: staff PIN {DEMO_STAFF_PIN} · instructor PIN {DEMO_INSTRUCTOR_PIN}"
+    return (
+        translate("Demo", "Demo: staff PIN %1 · instructor PIN %2")
+        .replace("%1", DEMO_STAFF_PIN)
+        .replace("%2", DEMO_INSTRUCTOR_PIN)
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -607,6 +632,7 @@ def run_gui(args: argparse.Namespace) -> int:
         )
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
         runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)
+        runtime.shell.ready.connect(_log_ready)
         runtime.start()
         QTimer.singleShot(
             800, runtime.sounds.start
@@ -656,6 +682,10 @@ def _watch_signals(app: QApplication) -> None:
     ticker.setInterval(500)
     ticker.timeout.connect(_noop)
     ticker.start()
+
+
+def _log_ready() -> None:
+    log.info("kiosk window shown after %.0f ms", (time.monotonic() - _PROCESS_START) * 1000)
 
 
 def _exit_loop() -> None:

@@ -237,7 +237,7 @@ class InstructorBoard(StaffDialog):
             if generation == self._generation:  # an older, slower read lost the race
                 self._show_rows(rows)
 
-        self._tasks.run(lambda: board.eligibility_board(wanted), done)
+        self._tasks.run(lambda: board.eligibility_board(wanted), done, owner=self)
 
     def _show_rows(self, rows: list[BoardRow]) -> None:
         self._rows = rows

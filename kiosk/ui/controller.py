@@ -101,6 +101,10 @@ class ScanController(QObject):
         self._screen.show_idle()
         self.returned_to_idle.emit()
 
+    def stop(self) -> None:
+        """Stop counting (shutdown: the screen is about to go)."""
+        self._tick.stop()
+
     @property
     def remaining_ms(self) -> int:
         if self.state is not ScreenState.RESULT:

@@ -185,7 +185,7 @@ class ReceptionDialog(StaffDialog):
             if generation == self._search_generation:
                 self._show_matches(matches)
 
-        self._tasks.run(lambda: reception.search(text), done)
+        self._tasks.run(lambda: reception.search(text), done, owner=self)
 
     def _show_matches(self, matches: list[StudentMatch]) -> None:
         self.matches.clear()

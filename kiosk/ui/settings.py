@@ -140,7 +140,7 @@ class SettingsDialog(StaffDialog):
                 label.setText(translate("Settings", "Saved."))
             self.preferences_changed.emit(stored)
 
-        self._tasks.run(lambda: service.save(preferences), saved)
+        self._tasks.run(lambda: service.save(preferences), saved, owner=self)
 
     # -- PINs ---------------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class SettingsDialog(StaffDialog):
             self.pin_result.setText(translate("Settings", "PIN changed."))
             log.info("%s PIN changed in the settings", role.value)
 
-        self._tasks.run(lambda: pins.set_pin(role, pin), done, failed)
+        self._tasks.run(lambda: pins.set_pin(role, pin), done, failed, owner=self)
 
     # -- connection ---------------------------------------------------------------------------
 

@@ -137,6 +137,7 @@ class KioskShell(QObject):
     def shutdown(self) -> None:
         """GUI side of the ordered shutdown: stop capture, drain the workers, close windows."""
         self._status_timer.stop()
+        self.controller.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.wedge)
@@ -147,6 +148,7 @@ class KioskShell(QObject):
                 widget.close()
         self.window.allow_exit()
         self.window.close()
+        self.window.deleteLater()
 
     # -- scans ------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ class SoundBoard(QObject):
         enabled: Staff preference.
         volume: 0..1.
         parent: Qt parent.
+        allowed: False keeps the board silent whatever the preference (tests, benchmarks).
 
     Attributes:
         played: Names asked for, most recent last (the health panel and tests read it).
@@ -56,15 +57,19 @@ class SoundBoard(QObject):
         enabled: bool = True,
         volume: float = 0.8,
         parent: QObject | None = None,
+        *,
+        allowed: bool = True,
     ) -> None:
         super().__init__(parent)
         self._dir = sounds_dir
-        self._enabled = enabled
+        # ``allowed`` False (tests, benchmarks): QtMultimedia is never even imported.
+        self._allowed = allowed
+        self._enabled = enabled and allowed
         self._volume = volume
         self._effects: dict[str, Any] = {}
         self._started = False
         self.played: list[str] = []
-        self.status = "off" if not enabled else "not started"
+        self.status = "off" if not self._enabled else "not started"
 
     @property
     def available(self) -> bool:
@@ -97,6 +102,7 @@ class SoundBoard(QObject):
         self.status = "ready" if self._effects else "silent: no sound files"
 
     def set_enabled(self, enabled: bool, volume: float | None = None) -> None:
+        enabled = enabled and self._allowed
         self._enabled = enabled
         if volume is not None:
             self._volume = volume

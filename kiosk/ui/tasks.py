@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,16 @@ class _Task:
     future: Future[Any]
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None] | None
+    owners: tuple[QObject, ...]
+
+
+def _owners(*callbacks: object) -> tuple[QObject, ...]:
+    """The QObjects whose bound methods are the callbacks (a closed dialog is gone)."""
+    return tuple(
+        owner
+        for callback in callbacks
+        if isinstance(owner := getattr(callback, "__self__", None), QObject)
+    )
 
 
 class TaskManager(QObject):
@@ -67,17 +78,22 @@ class TaskManager(QObject):
         work: Callable[[], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> Future[T] | None:
         """Run ``work`` on a worker; ``on_done(result)`` or ``on_error(exc)`` on the GUI thread.
 
+        The callbacks are skipped when their owner was deleted meanwhile (a staff screen closed
+        before its read came back): ``owner``, or the object of a bound-method callback.
         Returns None (and runs nothing) once the manager is shut down.
         """
         if self._closed:
             return None
         task_id = next(self._ids)
+        owners = _owners(on_done, on_error) + ((owner,) if owner is not None else ())
         future: Future[T] = self._executor.submit(work)
         with self._lock:
-            self._tasks[task_id] = _Task(future, on_done, on_error)
+            self._tasks[task_id] = _Task(future, on_done, on_error, owners)
         future.add_done_callback(lambda _f: self._emit_finished(task_id))
         return future
 
@@ -92,6 +108,10 @@ class TaskManager(QObject):
             task = self._tasks.pop(task_id, None)
             now_idle = not self._tasks
         if task is None:
+            return
+        if not all(shiboken6.isValid(owner) for owner in task.owners):
+            if now_idle:
+                self.idle.emit()
             return
         error = task.future.exception()
         try:

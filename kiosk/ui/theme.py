@@ -88,9 +88,9 @@ class ToneStyle:
 # lime, bright amber, dark red. The test suite checks the ink contrast of each.
 TONE_STYLES: dict[Tone, ToneStyle] = {
     Tone.GREEN: ToneStyle("#166534", INK_LIGHT, "#dcfce7", Shape.CIRCLE, Glyph.CHECK),
-    Tone.AMBER_GREEN: ToneStyle("#a3c52a", INK_DARK, "#1a2e05", Shape.ROUNDED_SQUARE, Glyph.CLOCK),
-    Tone.AMBER: ToneStyle("#f59e0b", INK_DARK, "#3b2300", Shape.TRIANGLE, Glyph.EXCLAMATION),
-    Tone.RED: ToneStyle("#b91c1c", INK_LIGHT, "#fee2e2", Shape.OCTAGON, Glyph.CROSS),
+    Tone.AMBER_GREEN: ToneStyle("#c5e063", INK_DARK, "#1a2e05", Shape.ROUNDED_SQUARE, Glyph.CLOCK),
+    Tone.AMBER: ToneStyle("#ea8c00", INK_DARK, "#2a1800", Shape.TRIANGLE, Glyph.EXCLAMATION),
+    Tone.RED: ToneStyle("#d32f2f", INK_LIGHT, "#ffffff", Shape.OCTAGON, Glyph.CROSS),
 }
 
 #: Not saved is its own style: red with a disk-and-cross, so it never reads as a plain "no".

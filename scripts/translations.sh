@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Extract every translatable string of the Qt layer into the .ts files, then compile the .qm
+# files the kiosk loads. Translate with Qt Linguist (pyside6-linguist) between the two steps:
+#
+#   scripts/translations.sh            # update .ts and compile .qm
+#   scripts/translations.sh --release  # compile .qm only
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="$(dirname "$(command -v python)")"
+lupdate="${PYSIDE6_LUPDATE:-$bin/pyside6-lupdate}"
+lrelease="${PYSIDE6_LRELEASE:-$bin/pyside6-lrelease}"
+out="$here/kiosk/resources/translations"
+cd "$here"
+if [ "${1:-}" != "--release" ]; then
+  "$lupdate" -no-obsolete -locations relative kiosk/ui/*.py kiosk/gui.py \
+    -ts "$out/kiosk_en.ts" "$out/kiosk_ja.ts"
+fi
+for ts in "$out"/kiosk_*.ts; do
+  "$lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
+done

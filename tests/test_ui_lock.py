@@ -1,0 +1,122 @@
+"""The kiosk lock: every way out is refused without staff; PINs lock out across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.gui import GuiRuntime
+from kiosk.services.staff import PinRole
+from kiosk.ui.pin_dialog import PinDialog
+from kiosk.ui.staff_menu import StaffMenu
+from tests import ui_support as ui
+from tests.ui_support import (
+    INSTRUCTOR_PIN,
+    STAFF_PIN,
+    ensure_theme,
+    make_runtime,
+    open_context,
+    provision,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(qapp: QApplication) -> Iterator[None]:
+    with ui.no_leaked_windows():
+        yield
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, qapp: QApplication) -> Iterator[GuiRuntime]:
+    with ui.running_kiosk(tmp_path, qapp) as runtime:
+        yield runtime
+
+
+WAIT = 10_000
+
+
+def enter_pin(qtbot: QtBot, pad: PinDialog, pin: str) -> None:
+    qtbot.waitUntil(lambda: pad.pin_edit.isEnabled(), timeout=WAIT)
+    for digit in pin:
+        pad.keys[digit].click()
+    pad.keys["OK"].click()
+
+
+def test_every_escape_attempt_is_refused(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    window = kiosk.shell.window
+    qtbot.waitUntil(window.isVisible, timeout=WAIT)
+    with qtbot.waitSignal(window.escape_refused):
+        assert window.close() is False  # close button, close()
+    QApplication.sendEvent(window, QCloseEvent())  # the window manager's Alt+F4
+    QApplication.closeAllWindows()
+    for key, modifiers in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
+    ):
+        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, key, modifiers))
+    window.showMinimized()
+    qtbot.waitUntil(lambda: not window.isMinimized(), timeout=WAIT)
+    assert window.isVisible()
+    assert window.refused >= 9
+
+
+def test_exit_needs_the_staff_pin(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    shell = kiosk.shell
+    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    enter_pin(qtbot, pad, INSTRUCTOR_PIN)
+    # The instructor PIN opens the board, not the staff menu (no exit for instructors).
+    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "InstructorBoard", timeout=WAIT)
+    assert shell.dialog is not None
+    shell.dialog.close()
+    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    enter_pin(qtbot, pad, STAFF_PIN)
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
+    menu = shell.dialog
+    assert isinstance(menu, StaffMenu)
+    menu.buttons["exit"].click()
+    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
+    confirm = shell.dialog
+    with qtbot.waitSignal(shell.exit_requested, timeout=WAIT):
+        confirm.confirm_button.click()  # type: ignore[union-attr]
+    assert kiosk.shell.window.close() is True  # unlocked by staff
+
+
+def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    ensure_theme(qapp)
+    data = tmp_path / "kiosk"
+    context = open_context(data)
+    provision(context)
+    runtime = make_runtime(context)
+    runtime.start()
+    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    for attempt in range(3):
+        enter_pin(qtbot, pad, "0000")
+        if attempt < 2:
+            qtbot.waitUntil(lambda: "Wrong PIN" in pad.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
+    assert "Too many wrong PINs" in pad.message.text()
+    assert not pad.keys["5"].isEnabled() and not pad.pin_edit.isEnabled()
+    pad.close()
+    runtime.shutdown()  # the kiosk restarts (power cut, or someone trying their luck)
+
+    runtime = make_runtime(open_context(data))
+    runtime.start()
+    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
+    assert "Too many wrong PINs" in pad.message.text()
+    # Even the right PIN is not compared while locked.
+    check = runtime.services.pins.verify(STAFF_PIN, PinRole.STAFF)
+    assert not check.ok and check.locked
+    pad.close()
+    runtime.shutdown()

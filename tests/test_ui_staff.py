@@ -1,0 +1,170 @@
+"""Staff screens: instructor board filters, manual check-in, overrides, health, diagnostics."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.decision import Outcome
+from kiosk.domain.ports import ScanSource
+from kiosk.gui import GuiRuntime
+from kiosk.services.reception import redact
+from tests import ui_support as ui
+from tests.support import VECTOR_ROSTER, roster_doc, roster_student
+from tests.ui_support import now, scan_from_thread, token
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(qapp: QApplication) -> Iterator[None]:
+    with ui.no_leaked_windows():
+        yield
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, qapp: QApplication) -> Iterator[GuiRuntime]:
+    with ui.running_kiosk(tmp_path, qapp) as runtime:
+        yield runtime
+
+
+WAIT = 10_000
+
+
+def board_roster(runtime: GuiRuntime) -> None:
+    """The vector students plus three at known distances from their next belt."""
+    students = [
+        *VECTOR_ROSTER["students"],
+        roster_student("ivy", classesSincePromotion=20),  # eligible now
+        roster_student("jon", classesSincePromotion=14),  # 2 classes short
+        roster_student("kai", classesSincePromotion=15, flags={}),  # fees missing too
+    ]
+    runtime.context.provisioning.apply_document(roster_doc(students=students, seq=101))
+
+
+def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    board_roster(kiosk)
+    board = kiosk.shell.open_board()
+    qtbot.waitUntil(lambda: board.table.rowCount() == 12, timeout=WAIT)
+    assert board.shown_names()[0] == "Ivy"  # by progress: eligible first
+    loaded = board.loaded
+    board.eligible_only.setChecked(True)
+    qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
+    assert board.shown_names() == ["Ivy"]
+    board.eligible_only.setChecked(False)
+    board.within_classes.setValue(2)
+    loaded = board.loaded
+    board.within_classes_on.setChecked(True)
+    qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
+    # Within 2 classes: Ivy (eligible) and Jon (2 short); Kai also lacks fees: not "close".
+    assert board.shown_names() == ["Ivy", "Jon"]
+    loaded = board.loaded
+    board.within_classes_on.setChecked(False)
+    board.search.setText("car")
+    qtbot.waitUntil(
+        lambda: board.loaded > loaded and board.shown_names() == ["Carla"], timeout=WAIT
+    )
+    board.table.selectRow(0)
+    qtbot.waitUntil(lambda: board.detail_name.text() == "Carla", timeout=WAIT)
+    assert "more class" in board.detail_steps.text()
+    assert not board.check_button.isEnabled()  # offline kiosk: no online check
+    board.close()
+
+
+def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    board = kiosk.shell.open_board()
+    qtbot.waitUntil(lambda: board.program.count() == 2 and board.rank.count() == 3, timeout=WAIT)
+    loaded = board.loaded
+    board.rank.setCurrentIndex(board.rank.findData("yellow"))
+    qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
+    assert board.shown_names() == []  # everyone in the vector roster wears white
+    loaded = board.loaded
+    board.rank.setCurrentIndex(board.rank.findData("white"))
+    board.program.setCurrentIndex(board.program.findData("adults"))
+    qtbot.waitUntil(lambda: board.loaded > loaded and len(board.shown_names()) == 9, timeout=WAIT)
+    board.close()
+
+
+def test_manual_checkin_by_name_works_offline(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    reception = kiosk.shell.open_reception()
+    reception.name_search.setText("fin")
+    qtbot.waitUntil(lambda: reception.matches.count() == 1, timeout=WAIT)
+    with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
+        reception.checkin_button.click()
+    result = made.args[0]
+    assert result.outcome is Outcome.ACCEPTED and result.source is ScanSource.MANUAL
+    assert result.display_name == "Finn"
+    assert kiosk.shell.controller.current is result  # the scan screen shows it as well
+    rows = kiosk.reception.recent(5)
+    assert rows[0].record.created_by == "pin:staff"
+    reception.close()
+
+
+def test_override_a_failed_scan_with_a_note(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    expired = token("gus", now=now() - timedelta(hours=1), ttl=timedelta(minutes=5))
+    scan_from_thread(kiosk, expired)
+    qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
+    failed = kiosk.shell.controller.current
+    assert failed is not None and failed.outcome is Outcome.EXPIRED
+    reception = kiosk.shell.open_reception()
+    reception.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
+    reception.select_recent(str(failed.scan_id))
+    assert reception.override_button.isEnabled()
+    reception.override_button.click()
+    assert "needs a note" in reception.override_result.text()  # a note is required
+    reception.override_note.setText("pass expired at the door, ID checked")
+    with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
+        reception.override_button.click()
+    assert made.args[0].outcome is Outcome.ACCEPTED
+    qtbot.waitUntil(lambda: reception.recent_outcomes()[:1] == ["accepted"], timeout=WAIT)
+    reception.close()
+
+
+def test_health_panel_and_redacted_diagnostics(
+    kiosk: GuiRuntime, qtbot: QtBot, tmp_path: Path
+) -> None:
+    card = token("hana", kind="card")
+    scan_from_thread(kiosk, card)
+    qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
+    reception = kiosk.shell.open_reception()
+    reception.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: bool(reception.health_values), timeout=WAIT)
+    values = reception.health_values
+    assert values["queue"] == "1" and values["keys"] == "gt-2026-05, gt-2026-11"
+    assert values["version"] == kiosk.services.version
+    target = tmp_path / "bundle.zip"
+    reception.export_diagnostics(target)
+    qtbot.waitUntil(lambda: "Saved" in reception.export_result.text(), timeout=WAIT)
+    with zipfile.ZipFile(target) as bundle:
+        names = set(bundle.namelist())
+        text = "\n".join(bundle.read(name).decode() for name in names)
+    assert {"status.json", "versions.json", "counts.json", "recent.log"} <= names
+    assert json.loads(bundle_json(target, "status.json"))["pending"] == 1
+    for secret in ("Hana", "Ana", card, card.split(".")[1], "2468", "1357"):
+        assert secret not in text
+    reception.close()
+
+
+def bundle_json(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as bundle:
+        return bundle.read(name).decode()
+
+
+def test_redaction_rules() -> None:
+    jws = token("ana")
+    line = (
+        f"scan {jws} by ana.lee@golden-tiger.test token=abc123def456ghi789jkl012mno "
+        "pin: 2468 for Ana Lee id ff56a182-e96c-579b-9be3-4c605868bbb1"
+    )
+    clean = redact(line, ["Ana Lee", "Ana"])
+    assert jws not in clean and "[token]" in clean
+    assert "ana.lee@" not in clean and "[email]" in clean
+    assert "abc123def456" not in clean and "2468" not in clean
+    assert "Ana" not in clean
+    assert "ff56a182-e96c-579b-9be3-4c605868bbb1" in clean  # ids are not personal data

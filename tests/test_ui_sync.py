@@ -1,0 +1,139 @@
+"""Against a real reference server on 127.0.0.1: the set-up wizard, offline and back online."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.decision import Outcome
+from kiosk.gui import GuiRuntime
+from kiosk.server.embedded import RunningServer, start_server
+from kiosk.server.seed import GOLDEN_TIGER
+from kiosk.services.staff import PinRole
+from tests import ui_support as ui
+from tests.keyring_backends import MemoryKeyring
+from tests.ui_support import ensure_theme, make_runtime, open_context, scan_from_thread
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(qapp: QApplication) -> Iterator[None]:
+    with ui.no_leaked_windows():
+        yield
+
+
+WAIT = 20_000
+SECRET = "ui-tests-jwt-secret-that-is-long-enough-for-any-environment"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    running = start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}", jwt_secret=SECRET)
+    yield running
+    running.stop()
+
+
+def test_wizard_registers_against_the_reference_server(
+    server: RunningServer, tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    ensure_theme(qapp)
+    keyring = MemoryKeyring()
+    runtime = make_runtime(open_context(tmp_path / "kiosk", keyring))
+    assert runtime.first_run
+    runtime.start()
+    wizard = runtime.shell.wizard
+    assert wizard is not None and wizard.isVisible()
+    assert not runtime.shell.window.isVisible()  # nothing to check in against yet
+    assert not wizard.next_button.isEnabled()
+    wizard.connection.slug.setText(GOLDEN_TIGER)
+    wizard.connection.buttons["custom"].setChecked(True)
+    wizard.connection.custom.setText(server.base_url)
+    assert wizard.connection.url == server.base_url
+    wizard.next_button.click()
+    assert server.seed is not None
+    wizard.account.email.setText(f"admin@{GOLDEN_TIGER}.test")
+    wizard.account.password.setText("not the password")
+    wizard.account.register_button.click()
+    qtbot.waitUntil(lambda: "Not registered" in wizard.account.status.text(), timeout=WAIT)
+    assert wizard.account.password.text() == ""  # never kept, not even after a failure
+    wizard.account.password.setText(server.seed.password)
+    wizard.account.register_button.click()
+    qtbot.waitUntil(lambda: wizard.account.registered is not None, timeout=WAIT)
+    assert wizard.account.password.text() == ""
+    assert "Golden Tiger" in wizard.account.status.text()
+    wizard.next_button.click()  # camera
+    assert wizard.camera is not None and wizard.camera.source.count() >= 4
+    wizard.next_button.click()  # PINs and sound
+    assert wizard.kiosk is not None and not wizard.next_button.isEnabled()
+    wizard.kiosk.staff_pin.setText("4321")
+    wizard.kiosk.staff_pin2.setText("4321")
+    wizard.kiosk.instructor_pin.setText("8765")
+    wizard.kiosk.instructor_pin2.setText("8765")
+    assert wizard.next_button.isEnabled()
+    wizard.next_button.click()  # ready
+    with qtbot.waitSignal(runtime.shell.ready, timeout=WAIT):
+        wizard.next_button.click()
+    window = runtime.shell.window
+    qtbot.waitUntil(lambda: window.strip.tenant_label.text() == "Golden Tiger", timeout=WAIT)
+    qtbot.waitUntil(lambda: "● Online" in window.strip.pill_texts(), timeout=WAIT)
+    pins = runtime.services.pins
+    assert pins.verify("4321", PinRole.STAFF).ok and pins.verify("8765", PinRole.INSTRUCTOR).ok
+    assert runtime.preferences_service.load().setup_done
+    identity = runtime.context.setup.identity()
+    assert identity is not None and identity["tenant_slug"] == GOLDEN_TIGER
+    stored = list(keyring.items.values())
+    assert len(stored) == 1 and server.seed.password not in stored  # only the device token
+    runtime.shutdown()
+
+
+def registered_kiosk(server: RunningServer, data: Path) -> GuiRuntime:
+    context = open_context(data)
+    api = context.backend_for(server.base_url, GOLDEN_TIGER)
+    assert server.seed is not None
+    try:
+        context.setup.register(
+            api, server.base_url, f"admin@{GOLDEN_TIGER}.test", server.seed.password, "k1"
+        )
+    finally:
+        api.close()
+    return make_runtime(context, sync_intervals=(1.0, 60.0))
+
+
+def test_offline_banner_when_the_server_stops_and_draining_when_it_returns(
+    server: RunningServer, tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    ensure_theme(qapp)
+    runtime = registered_kiosk(server, tmp_path / "kiosk")
+    runtime.start()
+    strip = runtime.shell.window.strip
+    qtbot.waitUntil(lambda: "● Online" in strip.pill_texts(), timeout=WAIT)
+    qtbot.waitUntil(lambda: strip.tenant_label.text() == "Golden Tiger", timeout=WAIT)
+    assert server.seed is not None
+    card = server.seed.tenants[GOLDEN_TIGER].cards[
+        server.seed.tenants[GOLDEN_TIGER].students["card_holder"]
+    ]
+    port = server.port
+    server.stop()
+
+    scan_from_thread(runtime, card)
+    controller = runtime.shell.controller
+    qtbot.waitUntil(lambda: controller.current is not None, timeout=WAIT)
+    assert controller.current is not None and controller.current.outcome is Outcome.ACCEPTED
+    runtime.sync.nudge()
+    offline = "Offline: check-ins are kept here"
+    qtbot.waitUntil(lambda: offline in strip.pill_texts(), timeout=WAIT)
+    assert "⇡ 1 to upload" in strip.pill_texts()
+    assert strip.connection.level == "warn"
+
+    back = start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}", port=port, jwt_secret=SECRET)
+    try:
+        runtime.sync.nudge()
+        qtbot.waitUntil(lambda: "● Online" in strip.pill_texts(), timeout=WAIT)
+        qtbot.waitUntil(lambda: not any("to upload" in t for t in strip.pill_texts()), timeout=WAIT)
+        assert runtime.sync.status().pending == 0
+    finally:
+        runtime.shutdown()
+        back.stop()
