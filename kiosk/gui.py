@@ -91,6 +91,7 @@ class CameraRunner:
         next_text: Text supplier of the synthetic demo feed (demo mode).
         fps: Requested frame rate.
         disabled: No camera at all (``--source none``, tests): ``start`` does nothing.
+        loop: Play files and folders in a loop (benchmarks, demos from recordings).
     """
 
     def __init__(
@@ -102,8 +103,10 @@ class CameraRunner:
         fps: float | None = None,
         *,
         disabled: bool = False,
+        loop: bool = False,
     ) -> None:
         self._disabled = disabled
+        self._loop_files = loop
         self._frames = frames
         self._scans = scans
         self._coordinator = coordinator
@@ -145,7 +148,9 @@ class CameraRunner:
 
         self._stop_loop()
         try:
-            source = open_source(spec, next_text=self._next_text, fps=self._fps)
+            source = open_source(
+                spec, next_text=self._next_text, fps=self._fps, loop=self._loop_files
+            )
         except SourceError as exc:
             self.error = str(exc)
             self._frames.report_status("failed", str(exc))
@@ -347,6 +352,8 @@ class GuiRuntime:
         sync_intervals: (upload, pull) seconds.
         api_factory: Set-up clients (defaults to the HTTP backend).
         owns_context: Close the context at shutdown.
+        fps: Camera (or demo feed) frame rate; None for the source's default.
+        loop: Loop file and folder sources.
     """
 
     def __init__(
@@ -362,6 +369,8 @@ class GuiRuntime:
         sync_intervals: tuple[float, float] = (30.0, 300.0),
         api_factory: Callable[[str, str], Any] | None = None,
         owns_context: bool = True,
+        fps: float | None = None,
+        loop: bool = False,
     ) -> None:
         self.context = context
         self._owns_context = owns_context
@@ -389,7 +398,9 @@ class GuiRuntime:
             self.scan_bridge,
             self.coordinator,
             next_text=next_text,
+            fps=fps,
             disabled=source == "none",
+            loop=loop,
         )
         self.source = source
         self.engine = engine
@@ -476,9 +487,8 @@ def write_crash(
     """Append one uncaught exception to ``logs/crash.log`` (and say so in the log)."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     stamp = datetime.now(UTC).isoformat()
-    with contextlib.suppress(OSError):
-        with paths.crash_log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
+    with contextlib.suppress(OSError), paths.crash_log.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
     log.critical("uncaught exception (%s): %s", kind, exc_type.__name__)
 
 

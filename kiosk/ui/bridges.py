@@ -123,9 +123,9 @@ class FrameBridge(QObject):
         )
         if mirror:
             scaled = scaled.flipped(Qt.Orientation.Horizontal)
-        if not mirror and (scaled.width(), scaled.height()) == (width, height):
-            # scaled() to the same size shares the array's memory, which the camera reuses.
-            scaled = image.copy()
+        # The window's backing store is 32-bit: converting here (camera thread) halves the GUI
+        # thread's paint time, and the result owns its pixels (the camera reuses its array).
+        scaled = scaled.convertToFormat(QImage.Format.Format_RGB32)
         with self._lock:
             if self._latest is not None:
                 self.dropped += 1

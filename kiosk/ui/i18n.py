@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate looks for)
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
     """Mark ``text`` for translation in ``context`` without translating it yet."""
     return text
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QColor,
     QImage,
+    QPixmap,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -45,7 +46,9 @@ from kiosk.ui.widgets import (
     Meter,
     OutcomeBadge,
     StarWidget,
+    set_ink,
     set_pixel_font,
+    set_style_once,
 )
 
 translate = QCoreApplication.translate
@@ -78,6 +81,8 @@ class PreviewWidget(QWidget):
         self._hint = translate("ScanScreen", "Hold your QR code inside the frame")
         self.setAccessibleName(translate("ScanScreen", "Camera preview"))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self._overlay_cache: QPixmap | None = None
+        self._overlay_key: tuple[object, ...] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if frames is not None:
             frames.frame_shown.connect(self._on_frames_frame_shown)
@@ -129,9 +134,28 @@ class PreviewWidget(QWidget):
             painter.drawImage(target, image)
         side = min(w, h) * 0.62
         guide = QRectF((w - side) / 2, (h - side) / 2 - h * 0.04, side, side)
-        self._paint_guide(painter, guide)
-        self._paint_hint(painter, guide)
+        painter.drawPixmap(0, 0, self._overlay(guide))
         painter.end()
+
+    def _overlay(self, guide: QRectF) -> QPixmap:
+        """Shade, guide corners and hint, painted once per size, colour and text.
+
+        The preview repaints 30 times a second; antialiased paths and text are the expensive
+        part, and they only change with the window size or the state.
+        """
+        hint_state = (self._camera_state in ("missing", "failed"), self._image is None)
+        key = (self.width(), self.height(), self._guide_color, hint_state, self._hint)
+        if self._overlay_key != key or self._overlay_cache is None:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self._paint_guide(painter, guide)
+            self._paint_hint(painter, guide)
+            painter.end()
+            self._overlay_cache, self._overlay_key = pixmap, key
+        return self._overlay_cache
 
     def _paint_guide(self, painter: QPainter, guide: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -300,7 +324,7 @@ class ProgressRow(QWidget):
         self.label.setText(label)
         self.value.setText(value)
         for widget, color in ((self.label, muted), (self.value, ink)):
-            widget.setStyleSheet(f"color: {color};")
+            set_ink(widget, color)
         self.meter.set_value(fraction, ink)
         self.setAccessibleName(f"{label}: {value}")
 
@@ -437,7 +461,7 @@ class ResultCard(QFrame):
         self.big.setText(big)
         self.advice.setText(advice)
         for label, color in ((self.kicker, muted), (self.big, ink), (self.advice, ink)):
-            label.setStyleSheet(f"color: {color};")
+            set_ink(label, color)
         self._show_rank(result, ink, muted)
         self._show_progress(result, ink, muted)
         self._show_eligible(result)
@@ -446,16 +470,17 @@ class ResultCard(QFrame):
             text = translate("ScanScreen", "Class: %1").replace("%1", result.class_name)
             self.class_label.setText(f"{text} · {starts}" if starts else text)
         self.class_label.setVisible(bool(result.class_name))
-        self.class_label.setStyleSheet(f"color: {ink};")
+        set_ink(self.class_label, ink)
         student_result = outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE)
         self._outer.setStretch(0, 0 if student_result else 1)
         help_text = "" if student_result else _help_for(outcome)
         self.help.setText(help_text)
         self.help.setVisible(bool(help_text))
-        self.help.setStyleSheet(
-            f"#cardHelp {{ color: {ink}; border-top: 2px solid {muted}; padding-top: 14px; }}"
+        set_style_once(
+            self.help,
+            f"#cardHelp {{ color: {ink}; border-top: 2px solid {muted}; padding-top: 14px; }}",
         )
-        self.countdown_label.setStyleSheet(f"color: {muted};")
+        set_ink(self.countdown_label, muted)
         self.setAccessibleName(" ".join(t for t in (kicker, big) if t))
         self.setAccessibleDescription(advice)
         self.apply_scale(self._unit)
@@ -476,7 +501,7 @@ class ResultCard(QFrame):
             self.next_belt.set_colors(next_rank.color, ink)
             self.next_label.setText(_belt_name(next_rank))
         for label in (self.rank_label, self.arrow, self.next_label):
-            label.setStyleSheet(f"color: {ink};")
+            set_ink(label, ink)
 
     def _show_progress(self, result: ScanResult, ink: str, muted: str) -> None:
         eligibility = result.eligibility
@@ -512,7 +537,7 @@ class ResultCard(QFrame):
             )
             self.steps.setText(text)
         self.steps.setVisible(bool(steps))
-        self.steps.setStyleSheet(f"color: {ink};")
+        set_ink(self.steps, ink)
 
     def _show_eligible(self, result: ScanResult) -> None:
         self.ribbon.setVisible(self._eligible)
@@ -526,9 +551,10 @@ class ResultCard(QFrame):
             text = translate("ScanScreen", "Eligible for promotion!")
         text += " " + translate("ScanScreen", "Talk to your instructor.")
         self.ribbon_text.setText(text)
-        self.ribbon.setStyleSheet(
+        set_style_once(
+            self.ribbon,
             f"#eligibleRibbon {{ background: {PALETTE.eligible}; border-radius: 14px; }}"
-            f" QLabel {{ color: {PALETTE.eligible_ink}; font-weight: 700; }}"
+            f" QLabel {{ color: {PALETTE.eligible_ink}; font-weight: 700; }}",
         )
 
     def set_countdown(self, fraction: float, seconds_left: int) -> None:

@@ -103,6 +103,7 @@ class KioskShell(QObject):
         sync.status_changed.connect(self._on_sync_status_changed)
         if frames is not None:
             frames.status_changed.connect(self._on_frames_status_changed)
+            frames.frame_shown.connect(self._on_frames_frame_shown)
             frames.set_mirror(preferences.mirror)
         self.wedge.scanned.connect(self._on_wedge_scanned)
         self.window.strip.staff_requested.connect(self._on_strip_staff_requested)
@@ -210,6 +211,13 @@ class KioskShell(QObject):
     @Slot()
     def _on_status_timer_timeout(self) -> None:
         self.refresh_status()
+
+    @Slot()
+    def _on_frames_frame_shown(self) -> None:
+        # Once: the cold-start figure of the benchmark and of the log.
+        if self.frames is not None:
+            self.frames.frame_shown.disconnect(self._on_frames_frame_shown)
+        log.info("first camera frame on screen")
 
     @Slot(str, str)
     def _on_frames_status_changed(self, state: str, detail: str) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from kiosk.services.sync import RosterFreshness, SyncStatus
 from kiosk.ui.icons import paint_logo
 from kiosk.ui.theme import PALETTE, parse_hex, readable_ink
-from kiosk.ui.widgets import set_pixel_font
+from kiosk.ui.widgets import set_pixel_font, set_style_once
 
 translate = QCoreApplication.translate
 
@@ -28,9 +28,13 @@ class Pill(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.level = "info"
+        self._shown: tuple[str, str, float] | None = None
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def show_state(self, text: str, level: str, unit: float) -> None:
+        if (text, level, unit) == self._shown:
+            return  # the strip refreshes often; a style sheet re-polish is not free
+        self._shown = (text, level, unit)
         self.level = level
         self.setText(text)
         self.setAccessibleName(text)
@@ -44,9 +48,10 @@ class Pill(QLabel):
         if level == "info":
             ink = PALETTE.ink
         pad_v, pad_h = round(6 * unit), round(16 * unit)
-        self.setStyleSheet(
+        set_style_once(
+            self,
             f"background: {background}; color: {ink}; border-radius: {round(16 * unit)}px;"
-            f" padding: {pad_v}px {pad_h}px; font-weight: 700;"
+            f" padding: {pad_v}px {pad_h}px; font-weight: 700;",
         )
         self.setVisible(bool(text))
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.icons import paint_belt, paint_outcome_icon, paint_star
@@ -30,8 +38,9 @@ class FitLabel(QLabel):
         self._fit()
 
     def setText(self, text: str) -> None:
-        super().setText(text)
-        self._fit()
+        if text != self.text():
+            super().setText(text)
+            self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -48,8 +57,11 @@ class FitLabel(QLabel):
                 break
             size = max(self._min_px, int(size * 0.92))
         font.setPixelSize(size)
-        self.setFont(font)
-        self.setFixedHeight(QFontMetrics(font).height() + 4)
+        if font != self.font():
+            self.setFont(font)
+        height = QFontMetrics(font).height() + 4
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
 
 
 class OutcomeBadge(QWidget):
@@ -185,9 +197,30 @@ class CountdownBar(QWidget):
         painter.end()
 
 
+def set_ink(widget: QWidget, color: str) -> None:
+    """Set a label's text colour through its palette.
+
+    Much cheaper than a per-widget style sheet (no parsing, no re-polish): the result card
+    recolours a dozen labels for every scan.
+    """
+    wanted = QColor(color)
+    palette = widget.palette()
+    if palette.color(QPalette.ColorRole.WindowText) != wanted:
+        palette.setColor(QPalette.ColorRole.WindowText, wanted)
+        widget.setPalette(palette)
+
+
+def set_style_once(widget: QWidget, sheet: str) -> None:
+    """Apply a style sheet only when it changed (re-applying one re-polishes the widget)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 def set_pixel_font(widget: QWidget, px: int, bold: bool = False) -> None:
     """Set ``widget``'s font to ``px`` pixels (sizes follow the screen, not points)."""
     font = QFont(widget.font())
+    if font.pixelSize() == max(8, px) and font.bold() == bold:
+        return  # unchanged: setFont would still invalidate the layout
     font.setPixelSize(max(8, px))
     font.setBold(bold)
     widget.setFont(font)
