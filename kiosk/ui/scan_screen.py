@@ -15,11 +15,11 @@ from PySide6.QtCore import QCoreApplication, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QPixmap,
     QPainter,
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
