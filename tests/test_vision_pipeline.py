@@ -76,11 +76,15 @@ def test_empty_and_garbage_frames_never_give_a_text(pipeline: DecodePipeline) ->
         assert pipeline.run(frame, thorough=True).texts == []
 
 
-def test_periodic_full_frame_pass() -> None:
-    pipeline = DecodePipeline(make_engine("zxing"), None, PipelineConfig(full_frame_every=2))
-    lobby = lobby_frames(1, seed=1)[0]
-    stages = [pipeline.run(lobby).stage for _ in range(4)]
-    assert stages == ["none"] * 4  # nothing to find, but the counter runs without error
+def test_periodic_full_frame_pass_catches_what_the_detector_misses() -> None:
+    # A detector that finds nothing (codes must be 10 000 px) leaves only the periodic pass.
+    config = PipelineConfig(min_code_side=10_000, full_frame_every=3, retry_every=0)
+    pipeline = DecodePipeline(make_engine("zxing"), None, config)
+    text = jws_like(random.Random(5))
+    frame = code_frame(text, qr_side=140, seed=5)
+    stages = [pipeline.run(frame).stage for _ in range(6)]
+    assert stages == ["none", "none", "full", "none", "none", "full"]
+    assert pipeline.run(frame, thorough=True).texts == [text]
 
 
 def test_stills_get_the_whole_chain(pipeline: DecodePipeline) -> None:
