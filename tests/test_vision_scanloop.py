@@ -241,7 +241,7 @@ def test_rate_limiter_reports_the_real_rate(video: Path) -> None:
     stats = loop.stats()
     assert loop.stop()
     assert 0 < stats.decode_fps <= 6.5
-    assert stats.capture_fps > 15  # the camera side keeps its pace
+    assert stats.capture_fps > 10  # the camera side keeps its pace (30 fps asked)
     assert stats.dropped_frames > 0  # and the mailbox drops, never queues
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -101,6 +102,7 @@ class KioskScene:
         qr_side: int | None = None,
         inverted: bool | None = None,
         centre: tuple[float, float] | None = None,
+        rotation_deg: float | None = None,
     ) -> SyntheticFrame:
         """Render one frame, with ``text`` as a held QR code, or an empty scene when None.
 
@@ -111,6 +113,7 @@ class KioskScene:
             qr_side: Side of the code in pixels (random in 120–450 when None).
             inverted: Light-on-dark code (random, ~15 % when None).
             centre: Centre of the code in pixels (random when None).
+            rotation_deg: Rotation of the code (random, wider with difficulty, when None).
         """
         width, height = self.size
         frame = self._background.copy()
@@ -118,7 +121,7 @@ class KioskScene:
         effects = Effects()
         if text is not None:
             frame, effects = self._paste_code(
-                frame, text, rng, difficulty, qr_side, inverted, centre
+                frame, text, rng, difficulty, qr_side, inverted, centre, rotation_deg
             )
         frame, effects = _degrade(frame, rng, difficulty, effects)
         assert frame.shape == (height, width, 3)
@@ -143,6 +146,7 @@ class KioskScene:
         qr_side: int | None,
         inverted: bool | None,
         centre: tuple[float, float] | None,
+        rotation_deg: float | None,
     ) -> tuple[Image, Effects]:
         width, height = self.size
         modules = self._modules(text, rng.choice(("l", "l", "m")))
@@ -188,10 +192,13 @@ class KioskScene:
         )
 
         # Destination: the symbol's side in the frame, rotated, tilted in perspective.
-        max_rot = 30.0 * difficulty
-        rotation = rng.uniform(-max_rot, max_rot)
-        if rng.random() < 0.1 * difficulty:
-            rotation += rng.choice((90.0, 180.0, -90.0))
+        if rotation_deg is None:
+            max_rot = 30.0 * difficulty
+            rotation = rng.uniform(-max_rot, max_rot)
+            if rng.random() < 0.1 * difficulty:
+                rotation += rng.choice((90.0, 180.0, -90.0))
+        else:
+            rotation = rotation_deg
         tilt = rng.uniform(0.0, 0.18) * difficulty
         scale = side / inner
         if centre is None:
@@ -413,6 +420,7 @@ class SyntheticFeed:
         self._next_due = 0.0
         self._status = SourceStatus(SourceState.CLOSED, "demo feed not opened")
         self.current_text: str | None = None
+        self._held: tuple[int, tuple[float, float], bool, float] | None = None
 
     @property
     def status(self) -> SourceStatus:
@@ -453,7 +461,7 @@ class SyntheticFeed:
             self._plan = self._presentation()
         text = self._plan.pop()
         self.current_text = text
-        rendered = self._scene.render(text, self._rng, difficulty=self._difficulty)
+        rendered = self._scene.render(text, self._rng, difficulty=self._difficulty, **self._pose())
         frame = Frame(rendered.image, self._index, time.monotonic())
         self._index += 1
         return frame
@@ -467,9 +475,32 @@ class SyntheticFeed:
         self._scene = None
         self._status = SourceStatus(SourceState.CLOSED, "demo feed closed")
 
+    def _pose(self) -> dict[str, Any]:
+        """This frame's pose: the presentation's, with a hand's tremor of a few pixels."""
+        if self._held is None:
+            return {}
+        side, (cx, cy), inverted, rotation = self._held
+        jitter = max(1.0, side * 0.01)
+        return {
+            "qr_side": side,
+            "centre": (cx + self._rng.gauss(0, jitter), cy + self._rng.gauss(0, jitter)),
+            "inverted": inverted,
+            "rotation_deg": rotation + self._rng.gauss(0, 1.0),
+        }
+
     def _presentation(self) -> list[str | None]:
         """Frames of one presentation, reversed for ``pop()``: the code held, then a gap."""
         text = self._next_text()
+        # A student holds the code still-ish: one size, place and angle per presentation.
+        width, height = self._size
+        side = int(self._rng.uniform(0.25, 0.55) * height)
+        margin = side * 0.8
+        centre = (
+            self._rng.uniform(margin, max(margin, width - margin)),
+            self._rng.uniform(margin, max(margin, height - margin)),
+        )
+        inverted = self._rng.random() < 0.15
+        self._held = (side, centre, inverted, self._rng.uniform(-15, 15) * self._difficulty)
         held = int(self._rng.uniform(*self._hold) * self._fps) if text is not None else 0
         gap = int(self._rng.uniform(*self._gap) * self._fps)
         plan: list[str | None] = [text] * held + [None] * max(gap, 1)
