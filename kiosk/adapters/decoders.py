@@ -3,7 +3,7 @@
 Engines and their thread safety (checked by ``tests/test_vision_decoders.py`` with two threads
 sharing one engine object):
 
-- ``zxing`` (zxing-cpp): stateless C++ call that releases the GIL; one instance may be shared.
+- ``zxing`` (zxing-cpp): a stateless call (options are built per call); one instance may be shared.
   Restricted to QR Model 2: plain ``QRCode`` also reads Micro QR and rMQR, which produced the
   only misread measured here (DESIGN §9), and no TatamiTech code is anything but Model 2.
 - ``pyzbar`` (libzbar): each call builds its own zbar scanner; one instance may be shared. Only
