@@ -27,7 +27,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 stamp="$venv/.tatami-installed${extras:+-$extras}"
-want="$(cat "$here/pyproject.toml" "$here/constraints.txt" 2>/dev/null | cksum)"
+want="$( { cat "$here/pyproject.toml"; cat "$here/constraints.txt" 2>/dev/null || true; } | cksum)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "» installing TatamiTech Kiosk${extras:+ [$extras]} into $venv (first run takes a few minutes)" >&2
   "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
