@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QColor
@@ -34,6 +35,7 @@ from kiosk.domain.model import Rank
 from kiosk.services.board import BoardFilter, BoardRow, StudentDetail
 from kiosk.ui.dialogs import StaffDialog, heading, muted
 from kiosk.ui.i18n import QT_TRANSLATE_NOOP, note_text, outcome_headline, source_name
+from kiosk.ui.icons import belt_icon
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.theme import PALETTE
@@ -67,8 +69,16 @@ def _fraction(done: int, needed: int | None) -> str:
 class InstructorBoard(StaffDialog):
     """Students by progress, with filters, detail and an online promotion check."""
 
-    def __init__(self, services: KioskServices, tasks: TaskManager, parent: QWidget | None) -> None:
+    def __init__(
+        self,
+        services: KioskServices,
+        tasks: TaskManager,
+        parent: QWidget | None,
+        *,
+        zone: ZoneInfo | None = None,
+    ) -> None:
         super().__init__(translate("Board", "Instructor board"), parent)
+        self._zone = zone
         self._services = services
         self._tasks = tasks
         self._generation = 0
@@ -257,12 +267,15 @@ class InstructorBoard(StaffDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.student.id)
                 if column == 1:
-                    item.setData(Qt.ItemDataRole.DecorationRole, QColor(row.rank.color))
+                    item.setIcon(belt_icon(row.rank.color))
                 if column == 4 and row.eligibility.eligible:
                     item.setForeground(QColor(PALETTE.eligible))
                 table.setItem(index, column, item)
+        shown = len(rows)
         self.footer.setText(
-            translate("Board", "%n student(s) shown · from the kiosk's roster", None, len(rows))
+            translate("Board", "%n student shown · from the kiosk's roster", None, shown)
+            if shown == 1
+            else translate("Board", "%n students shown · from the kiosk's roster", None, shown)
         )
         if self._selected is not None:
             for index, row in enumerate(rows):
@@ -322,7 +335,7 @@ class InstructorBoard(StaffDialog):
         self.detail_stats.setText(" · ".join(parts))
         self.recent.clear()
         for record in detail.recent:
-            when = record.scanned_at.astimezone().strftime("%d %b %H:%M")
+            when = record.scanned_at.astimezone(self._zone).strftime("%d %b %H:%M")
             self.recent.addItem(
                 f"{when} · {outcome_headline(record.outcome)} · {source_name(record.source)}"
             )

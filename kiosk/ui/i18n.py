@@ -113,16 +113,28 @@ def sync_state_name(state: SyncState) -> str:
 def note_text(note: Note) -> str:
     """A reason or next step of the eligibility evaluation, translated by its code."""
     code, count = note.code, note.count
+    # Plurals: the English singular and plural are two source texts (lupdate's Python parser
+    # does not mark numerus forms), so "1 more class" reads right; Japanese has one form.
     if code == "more_classes":
-        return translate("Note", "%n more class(es)", None, count)
+        if count == 1:
+            return translate("Note", "%n more class", None, count)
+        return translate("Note", "%n more classes", None, count)
     if code == "more_days":
-        return translate("Note", "%n more day(s)", None, count)
+        if count == 1:
+            return translate("Note", "%n more day", None, count)
+        return translate("Note", "%n more days", None, count)
     if code == "classes_short":
-        return translate("Note", "%n class(es) short", None, count)
+        if count == 1:
+            return translate("Note", "%n class short", None, count)
+        return translate("Note", "%n classes short", None, count)
     if code == "days_short":
-        return translate("Note", "%n day(s) short", None, count)
+        if count == 1:
+            return translate("Note", "%n day short", None, count)
+        return translate("Note", "%n days short", None, count)
     if code == "too_young":
-        return translate("Note", "too young by %n year(s)", None, count)
+        if count == 1:
+            return translate("Note", "too young by %n year", None, count)
+        return translate("Note", "too young by %n years", None, count)
     if code == "wait_age":
         return translate("Note", "turn %1").replace("%1", str(count))
     if code == "not_active":

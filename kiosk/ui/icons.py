@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 from kiosk.ui.theme import Glyph, Shape
 
@@ -108,38 +108,65 @@ def paint_outcome_icon(
 
 
 def paint_belt(painter: QPainter, rect: QRectF, color: str, outline: str) -> None:
-    """A belt seen from the front: a band with a knot and two tails, in the rank colour.
+    """A belt seen from the front: the band, two tails hanging from the knot, the knot.
 
     Args:
         painter: Active painter.
         rect: Where to paint (about 3:1).
         color: Belt colour (``#rrggbb``).
-        outline: Outline colour (white belts need one on light cards, black ones on dark).
+        outline: Outline colour (a white belt needs one on a light card, a black one on dark).
     """
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    belt = QColor(color)
-    painter.setPen(QPen(QColor(outline), max(1.5, rect.height() * 0.06)))
-    painter.setBrush(QBrush(belt))
-    band_h = rect.height() * 0.34
-    band = QRectF(rect.left(), rect.center().y() - band_h / 2, rect.width(), band_h)
-    painter.drawRoundedRect(band, band_h * 0.2, band_h * 0.2)
-    # Tails hang from the knot; the knot sits over them.
+    pen = QPen(QColor(outline), max(1.5, rect.height() * 0.05))
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(QBrush(QColor(color)))
+    h = rect.height()
+    band_h = h * 0.3
+    top = rect.top() + h * 0.08
+    band = QRectF(rect.left(), top, rect.width(), band_h)
+    painter.drawRoundedRect(band, band_h * 0.25, band_h * 0.25)
     cx = rect.center().x()
-    tail_w = rect.height() * 0.26
+    knot_w = band_h * 1.25
+    knot_bottom = top + band_h * 1.15
+    tail_w = band_h * 0.78
+    # Tails first, the knot over them; they splay out like a tied belt's.
     for direction in (-1, 1):
+        start = cx + direction * knot_w * 0.12
+        end = cx + direction * knot_w * 0.95
         tail = QPolygonF(
             [
-                QPointF(cx + direction * tail_w * 0.2, rect.center().y()),
-                QPointF(cx + direction * (tail_w * 0.2 + tail_w), rect.center().y()),
-                QPointF(cx + direction * (tail_w * 1.6), rect.bottom()),
-                QPointF(cx + direction * (tail_w * 0.6), rect.bottom()),
+                QPointF(start - tail_w / 2, knot_bottom - band_h * 0.3),
+                QPointF(start + tail_w / 2, knot_bottom - band_h * 0.3),
+                QPointF(end + tail_w / 2, rect.bottom() - pen.widthF()),
+                QPointF(end - tail_w / 2, rect.bottom() - pen.widthF()),
             ]
         )
         painter.drawPolygon(tail)
-    knot = QRectF(cx - tail_w * 0.7, band.top() - band_h * 0.25, tail_w * 1.4, band_h * 1.5)
-    painter.drawRoundedRect(knot, band_h * 0.2, band_h * 0.2)
+    knot = QRectF(cx - knot_w / 2, top - band_h * 0.18, knot_w, band_h * 1.36)
+    painter.drawRoundedRect(knot, band_h * 0.22, band_h * 0.22)
     painter.restore()
+
+
+def outcome_icon(shape: Shape, glyph: Glyph, fill: str, size: int = 40) -> QIcon:
+    """A result's badge for tables: the shape and glyph, in the result's colour."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    paint_outcome_icon(painter, QRectF(1, 1, size - 2, size - 2), shape, glyph, "#0b1220", fill)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def belt_icon(color: str, outline: str = "#cbd5e1", size: int = 48) -> QIcon:
+    """A small belt in a rank's colour, outlined so black and white belts show on any row."""
+    pixmap = QPixmap(size, size // 2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    paint_belt(painter, QRectF(1, 1, size - 2, size // 2 - 2), color, outline)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def paint_star(painter: QPainter, rect: QRectF, color: str) -> None:

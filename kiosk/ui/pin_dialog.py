@@ -289,7 +289,9 @@ class PinDialog(StaffDialog):
             return
         left = max(0, FREE_ATTEMPTS - check.failures)
         self._say(
-            translate("PinDialog", "Wrong PIN. %n more try(s) before a pause.", None, left),
+            translate("PinDialog", "Wrong PIN. %n more try before a pause.", None, left)
+            if left == 1
+            else translate("PinDialog", "Wrong PIN. %n more tries before a pause.", None, left),
             "error",
         )
         self._set_busy(False)

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -40,6 +40,7 @@ from kiosk.services.reception import ScanRow, StudentMatch, diagnostics_files
 from kiosk.services.sync import SyncStatus
 from kiosk.ui.dialogs import StaffDialog, heading, muted
 from kiosk.ui.i18n import outcome_headline, source_name, sync_state_name
+from kiosk.ui.icons import belt_icon, outcome_icon
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.theme import style_for
@@ -65,8 +66,9 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
     return table
 
 
-def _when(instant: datetime) -> str:
-    return instant.astimezone().strftime("%d %b %H:%M:%S")
+def _when(instant: datetime, zone: ZoneInfo | None = None) -> str:
+    """A time as staff read it: in the academy's time zone (like the status strip)."""
+    return instant.astimezone(zone).strftime("%d %b %H:%M:%S")
 
 
 def tail_lines(path: Path | None, limit: int = 400) -> list[str]:
@@ -106,8 +108,11 @@ class ReceptionDialog(StaffDialog):
         staff_id: str,
         health_extra: Callable[[], Mapping[str, Any]],
         parent: QWidget | None,
+        *,
+        zone: ZoneInfo | None = None,
     ) -> None:
         super().__init__(translate("Reception", "Reception"), parent)
+        self._zone = zone
         self._services = services
         self._tasks = tasks
         self._staff_id = staff_id
@@ -192,7 +197,7 @@ class ReceptionDialog(StaffDialog):
         for match in matches:
             item = QListWidgetItem(f"{match.student.display_name}  ·  {match.rank.name}")
             item.setData(Qt.ItemDataRole.UserRole, match.student.id)
-            item.setData(Qt.ItemDataRole.DecorationRole, QColor(match.rank.color))
+            item.setIcon(belt_icon(match.rank.color))
             self.matches.addItem(item)
         if matches:
             self.matches.setCurrentRow(0)
@@ -298,7 +303,7 @@ class ReceptionDialog(StaffDialog):
             record = row.record
             style = style_for(record.outcome, OUTCOME_TONE[record.outcome])
             cells = (
-                _when(record.scanned_at),
+                _when(record.scanned_at, self._zone),
                 outcome_headline(record.outcome),
                 row.display_name or "—",
                 source_name(record.source),
@@ -309,7 +314,7 @@ class ReceptionDialog(StaffDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, record.scan_id)
                 if column == 1:
-                    item.setData(Qt.ItemDataRole.DecorationRole, QColor(style.fill))
+                    item.setIcon(outcome_icon(style.shape, style.glyph, style.fill))
                 table.setItem(index, column, item)
 
     def recent_outcomes(self) -> list[str]:
@@ -408,7 +413,7 @@ class ReceptionDialog(StaffDialog):
         self._parked_rows = rows
         self.parked_table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            cells = (_when(row.record.scanned_at), row.display_name or "—", row.reason)
+            cells = (_when(row.record.scanned_at, self._zone), row.display_name or "—", row.reason)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.record.scan_id)
@@ -507,7 +512,7 @@ class ReceptionDialog(StaffDialog):
         latency, extra = data["latency"], data["extra"]
 
         def when(value: datetime | None) -> str:
-            return _when(value) if value else translate("Reception", "never")
+            return _when(value, self._zone) if value else translate("Reception", "never")
 
         if not self._services.sync.connected:
             connection = translate("Reception", "not registered (offline roster)")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QColor,
+    QFontMetrics,
     QImage,
     QPainter,
     QPainterPath,
@@ -180,21 +181,37 @@ class PreviewWidget(QWidget):
             painter.drawLine(int(x), int(y), int(x + dx * arm), int(y))
             painter.drawLine(int(x), int(y), int(x), int(y + dy * arm))
 
-    def _paint_hint(self, painter: QPainter, guide: QRectF) -> None:
-        font = painter.font()
-        font.setPixelSize(max(14, round(self.height() * 0.045)))
-        font.setBold(True)
-        painter.setFont(font)
+    def _hint_text(self) -> str:
         if self._camera_state in ("missing", "failed"):
-            text = translate(
+            return translate(
                 "ScanScreen", "Camera not available: use the scanner or see the front desk"
             )
+        if self._image is None:
+            return translate("ScanScreen", "Starting the camera…")
+        return self._hint
+
+    def _paint_hint(self, painter: QPainter, guide: QRectF) -> None:
+        font = painter.font()
+        font.setBold(True)
+        largest = max(14, round(self.height() * 0.045))
+        smallest = max(14, largest * 2 // 3)
+        width = self.width() - 64
+        text_now = self._hint_text()
+        # One line when it fits at two thirds of the size or more; wrapped at that size if not.
+        size = largest
+        while size > smallest:
+            font.setPixelSize(size)
+            if QFontMetrics(font).horizontalAdvance(text_now) <= width:
+                break
+            size -= 2
+        font.setPixelSize(size)
+        painter.setFont(font)
+        text = text_now
+        if self._camera_state in ("missing", "failed"):
             color = PALETTE.warn
         elif self._image is None:
-            text = translate("ScanScreen", "Starting the camera…")
             color = PALETTE.muted
         else:
-            text = self._hint
             color = PALETTE.ink
         area = QRectF(16, guide.bottom() + 8, self.width() - 32, self.height() - guide.bottom() - 8)
         back = QColor("#000000")
@@ -640,8 +657,8 @@ class ScanScreen(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 24)
         layout.setSpacing(24)
-        layout.addWidget(self.preview, 42)
-        layout.addWidget(self.stack, 58)
+        layout.addWidget(self.preview, 44)
+        layout.addWidget(self.stack, 56)
         self._zone = ZoneInfo("UTC")
         self.setAccessibleName(translate("ScanScreen", "Check-in screen"))
 

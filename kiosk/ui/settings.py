@@ -94,6 +94,7 @@ class SettingsDialog(StaffDialog):
         self.result_seconds = QDoubleSpinBox()
         self.result_seconds.setRange(3.0, 5.0)
         self.result_seconds.setSingleStep(0.5)
+        self.result_seconds.setDecimals(1)
         self.result_seconds.setSuffix(" s")
         self.result_seconds.setValue(prefs.result_seconds)
         self.result_seconds.setAccessibleName(translate("Settings", "Result shown for"))

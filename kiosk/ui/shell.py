@@ -97,6 +97,7 @@ class KioskShell(QObject):
         self._status_pending = False
         self.last_status: SyncStatus | None = None
         self.wedge_scans = 0
+        self.zone = ZoneInfo("UTC")
 
         scans.result_ready.connect(self.controller._on_scans_result_ready)
         scans.result_ready.connect(self._on_scans_result_ready)
@@ -234,6 +235,7 @@ class KioskShell(QObject):
         except (ZoneInfoNotFoundError, ValueError):
             zone = ZoneInfo("UTC")
         name = tenant.get("name") or tenant.get("slug") or ""
+        self.zone = zone
         self.window.strip.set_tenant(name, tenant.get("primary", ""), tenant.get("logo", ""), zone)
         self.window.scan_screen.set_time_zone(zone)
         self.window.scan_screen.idle.set_welcome(name)
@@ -289,7 +291,7 @@ class KioskShell(QObject):
             QTimer.singleShot(0, opener)
 
     def open_board(self) -> InstructorBoard:
-        board = InstructorBoard(self.services, self.tasks, self.window)
+        board = InstructorBoard(self.services, self.tasks, self.window, zone=self.zone)
         self._open(board)
         return board
 
@@ -300,6 +302,7 @@ class KioskShell(QObject):
             getattr(self, "_staff_id", "pin:staff"),
             self.health_extra,
             self.window,
+            zone=self.zone,
         )
         reception.result_made.connect(self._on_manual_result_made)
         self._open(reception)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal, Slot
-from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
 from kiosk.ui.dialogs import StaffDialog, muted
 
@@ -57,13 +57,13 @@ class StaffMenu(StaffDialog):
             button.setProperty(
                 "role", "danger" if key == "exit" else "primary" if index == 0 else ""
             )
-            button.setMinimumHeight(170)
+            button.setMinimumHeight(220)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setStyleSheet("font-size: 30px; text-align: center;")
             button.clicked.connect(self._on_button_clicked)
             grid.addWidget(button, index // 2, index % 2)
             self.buttons[key] = button
-        self.body.addLayout(grid)
-        self.body.addStretch(1)
+        self.body.addLayout(grid, 1)
         self.buttons["reception"].setFocus()
 
     @Slot()

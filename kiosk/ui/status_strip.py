@@ -214,10 +214,14 @@ class StatusStrip(QFrame):
                 translate("StatusStrip", "Offline: check-ins are kept here"), "warn", u
             )
         waiting = status.pending
-        if status.parked:
-            self.queue.show_state(
-                translate("StatusStrip", "%n check-in(s) need staff", None, status.parked), "bad", u
+        parked = status.parked
+        if parked:
+            text = (
+                translate("StatusStrip", "%n check-in needs staff", None, parked)
+                if parked == 1
+                else translate("StatusStrip", "%n check-ins need staff", None, parked)
             )
+            self.queue.show_state(text, "bad", u)
         elif waiting:
             self.queue.show_state(
                 "⇡ " + translate("StatusStrip", "%n to upload", None, waiting), "info", u
@@ -268,9 +272,12 @@ class StatusStrip(QFrame):
         if instant is None or self._now is None:
             return "?"
         hours = max(0, int((self._now - instant).total_seconds() // 3600))
-        if hours >= 48:
-            return translate("StatusStrip", "%n day(s)", None, hours // 24)
-        return translate("StatusStrip", "%n hour(s)", None, hours)
+        days = hours // 24
+        if days >= 2:
+            return translate("StatusStrip", "%n days", None, days)
+        if hours == 1:
+            return translate("StatusStrip", "%n hour", None, hours)
+        return translate("StatusStrip", "%n hours", None, hours)
 
     def apply_scale(self, unit: float) -> None:
         self._unit = unit

@@ -229,7 +229,9 @@ QCheckBox::indicator:checked {{
     background: {p.accent}; border-color: {p.accent}; {icon("check.svg")}
 }}
 QRadioButton::indicator:checked {{
-    background: {p.window}; border: {px(7)}px solid {p.accent};
+    border-color: {p.accent};
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 {p.accent}, stop: 0.55 {p.accent}, stop: 0.62 {p.surface}, stop: 1 {p.surface});
 }}
 QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {p.focus}; }}
 QComboBox::drop-down {{ width: {px(36)}px; border: none; }}
@@ -268,6 +270,8 @@ QTableWidget, QTableView, QListWidget, QTreeWidget {{
     selection-color: {p.accent_ink};
 }}
 QTableWidget:focus, QListWidget:focus {{ border: 3px solid {p.focus}; }}
+QListWidget::item {{ padding: {px(10)}px {px(8)}px; }}
+QTableWidget {{ font-size: {px(21)}px; }}
 QHeaderView::section {{
     background: {p.surface_raised}; color: {p.ink}; padding: {px(8)}px; border: none;
     font-weight: 700;

@@ -262,8 +262,11 @@ class AccountStep(_Step):
         self.registered = registered
         self.register_button.setEnabled(True)
         result = registered.result
-        text = translate(
-            "Wizard", "Registered for %1. Roster: %n student(s).", None, registered.students
+        students = registered.students
+        text = (
+            translate("Wizard", "Registered for %1. Roster: %n student.", None, students)
+            if students == 1
+            else translate("Wizard", "Registered for %1. Roster: %n students.", None, students)
         ).replace("%1", result.tenant_name)
         if registered.error:
             text += " " + translate("Wizard", "Roster not loaded yet: %1").replace(
@@ -309,6 +312,7 @@ class KioskStep(_Step):
         self.result_seconds = QDoubleSpinBox()
         self.result_seconds.setRange(3.0, 5.0)
         self.result_seconds.setSingleStep(0.5)
+        self.result_seconds.setDecimals(1)
         self.result_seconds.setValue(preferences.result_seconds)
         self.result_seconds.setSuffix(" s")
         self.result_seconds.setAccessibleName(translate("Wizard", "Result shown for"))
@@ -364,7 +368,11 @@ class KioskStep(_Step):
 
     @Slot()
     def _on_input_changed(self) -> None:
-        self.message.setText(self._problem())
+        typed = any(
+            edit.text()
+            for edit in (self.staff_pin, self.staff_pin2, self.instructor_pin, self.instructor_pin2)
+        )
+        self.message.setText(self._problem() if typed else "")  # no scolding before typing
         self.changed.emit()
 
     def complete(self) -> bool:
@@ -453,7 +461,9 @@ class SetupWizard(QDialog):
         self.sidebar.setAccessibleName(translate("Wizard", "Set-up steps"))
         for index, step in enumerate(steps):
             self.sidebar.addItem(f"{index + 1}. {step.title}")
-        self.sidebar.setMaximumWidth(360)
+        self.sidebar.setFixedWidth(460)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setWordWrap(True)
         side.addWidget(self.sidebar, 1)
         outer.addLayout(side)
         main = QVBoxLayout()

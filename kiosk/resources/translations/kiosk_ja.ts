@@ -1,0 +1,1871 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en">
+<context>
+    <name>Board</name>
+    <message>
+        <location filename="../../ui/board.py" line="+45"/>
+        <source>Student</source>
+        <translation>生徒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+82"/>
+        <source>Belt</source>
+        <translation>帯</translation>
+    </message>
+    <message>
+        <location line="-81"/>
+        <source>Classes</source>
+        <translation>稽古回数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days in belt</source>
+        <translation>現在の帯の日数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状況</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+57"/>
+        <source>Eligible now</source>
+        <translation>昇級可能</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>Instructor board</source>
+        <translation>指導者ボード</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <location line="+1"/>
+        <source>Search by name</source>
+        <translation>名前で検索</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Within classes:</source>
+        <translation>あと稽古:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Within this many classes</source>
+        <translation>残りの稽古回数がこれ以内</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Within days:</source>
+        <translation>あと日数:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Within this many days</source>
+        <translation>残りの日数がこれ以内</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Program</source>
+        <translation>クラス区分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All programs</source>
+        <translation>すべての区分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All belts</source>
+        <translation>すべての帯</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Students by progress</source>
+        <translation>進捗順の生徒一覧</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Pick a student</source>
+        <translation>生徒を選んでください</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Recent attendance</source>
+        <translation>最近の出席</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check with TatamiTech</source>
+        <translation>TatamiTech で確認</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ask the TatamiTech server for its promotion check</source>
+        <translation>TatamiTech サーバーに昇級判定を問い合わせる</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Recent attendance on this kiosk</source>
+        <translation>この端末での最近の出席</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>%n student shown · from the kiosk&apos;s roster</source>
+        <translation>%n 人を表示 · 端末の名簿より</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n students shown · from the kiosk&apos;s roster</source>
+        <translation>%n 人を表示 · 端末の名簿より</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Belt: %1</source>
+        <translation>帯: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Eligible for promotion</source>
+        <translation>昇級可能</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not eligible yet</source>
+        <translation>まだ昇級できません</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Why: %1</source>
+        <translation>理由: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next steps: %1</source>
+        <translation>次にすること: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Classes %1</source>
+        <translation>稽古 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days in belt %1</source>
+        <translation>帯の日数 %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Age %1</source>
+        <translation>年齢 %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No scans on this kiosk yet</source>
+        <translation>この端末での記録はまだありません</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Asking TatamiTech…</source>
+        <translation>TatamiTech に問い合わせ中…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>TatamiTech cannot be reached: the kiosk&apos;s own evaluation is shown.</source>
+        <translation>TatamiTech に接続できません。端末内の判定を表示しています。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>TatamiTech says: eligible</source>
+        <translation>TatamiTech の判定: 昇級可能</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>TatamiTech says: not yet</source>
+        <translation>TatamiTech の判定: まだ</translation>
+    </message>
+</context>
+<context>
+    <name>CameraSetup</name>
+    <message>
+        <location filename="../../ui/camera_setup.py" line="+39"/>
+        <source>Read a code, but it is not a TatamiTech code.</source>
+        <translation>コードを読み取りましたが、TatamiTech のコードではありません。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Read a TatamiTech %1 of another academy.</source>
+        <translation>他の道場の TatamiTech %1 を読み取りました。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Read a TatamiTech %1: the camera works.</source>
+        <translation>TatamiTech %1 を読み取りました。カメラは正常です。</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <location line="+17"/>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>Decoder engine</source>
+        <translation>読み取りエンジン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic (measured best)</source>
+        <translation>自動（測定で最適なもの）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mirror the preview</source>
+        <translation>プレビューを左右反転</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Decoder</source>
+        <translation>読み取り</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Use this camera</source>
+        <translation>このカメラを使う</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Test: hold a student&apos;s code to the camera or scan it. Nothing is recorded.</source>
+        <translation>テスト: 生徒のコードをカメラにかざすか、スキャナーで読み取ってください。記録はされません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Test scan result</source>
+        <translation>テスト読み取りの結果</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Camera restarting…</source>
+        <translation>カメラを再起動中…</translation>
+    </message>
+    <message>
+        <location filename="../../gui.py" line="+214"/>
+        <source>Camera %1 (%2)</source>
+        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
+        <translation>カメラ %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Demo feed (synthetic)</source>
+        <translation>デモ映像（合成）</translation>
+    </message>
+</context>
+<context>
+    <name>Demo</name>
+    <message>
+        <location line="+364"/>
+        <source>Demo: staff PIN %1 · instructor PIN %2</source>
+        <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <translation>デモ: スタッフ PIN %1 · 指導者 PIN %2</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="+43"/>
+        <location line="+1"/>
+        <source>TatamiTech check-in</source>
+        <translation>TatamiTech チェックイン</translation>
+    </message>
+</context>
+<context>
+    <name>Note</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+77"/>
+        <source>fees not paid</source>
+        <translation>会費が未納です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>assessment not passed</source>
+        <translation>審査に未合格です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>instructor approval pending</source>
+        <translation>指導者の承認待ちです</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settle fees at the front desk</source>
+        <translation>受付で会費をお支払いください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pass the assessment</source>
+        <translation>審査に合格する</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ask your instructor for approval</source>
+        <translation>指導者に承認を依頼する</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>date of birth unknown</source>
+        <translation>生年月日が不明です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>record the date of birth at the front desk</source>
+        <translation>受付で生年月日を登録してください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>highest rank</source>
+        <translation>最高位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>marked eligible by an instructor</source>
+        <translation>指導者が昇級可能と判断</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>promotion deferred by an instructor</source>
+        <translation>指導者が昇級を保留中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>talk to your instructor</source>
+        <translation>指導者に相談してください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no rule for this promotion: the instructor decides</source>
+        <translation>この昇級に規定はありません。指導者が判断します</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>see the front desk</source>
+        <translation>受付へお越しください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>all requirements met</source>
+        <translation>すべての条件を満たしています</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>%n more class</source>
+        <translation>あと %n 回の稽古</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n more classes</source>
+        <translation>あと %n 回の稽古</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n more day</source>
+        <translation>あと %n 日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n more days</source>
+        <translation>あと %n 日</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n class short</source>
+        <translation>稽古が %n 回不足</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n classes short</source>
+        <translation>稽古が %n 回不足</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n day short</source>
+        <translation>日数が %n 日不足</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n days short</source>
+        <translation>日数が %n 日不足</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>too young by %n year</source>
+        <translation>年齢があと %n 歳不足</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too young by %n years</source>
+        <translation>年齢があと %n 歳不足</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>turn %1</source>
+        <translation>%1 歳になる</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>membership not active</source>
+        <translation>会員資格が有効ではありません</translation>
+    </message>
+</context>
+<context>
+    <name>Outcome</name>
+    <message>
+        <location line="-106"/>
+        <source>Not a TatamiTech code</source>
+        <translation>TatamiTech のコードではありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This code belongs to another academy</source>
+        <translation>他の道場のコードです</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Code not valid</source>
+        <translation>無効なコードです</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Code expired</source>
+        <translation>コードの有効期限切れ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card deactivated</source>
+        <translation>カードは無効化されています</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Student not found</source>
+        <translation>生徒が見つかりません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <location line="+3"/>
+        <location filename="../../ui/scan_screen.py" line="+473"/>
+        <source>Please see the front desk</source>
+        <translation>受付へお越しください</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Code already used</source>
+        <translation>使用済みのコードです</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already checked in</source>
+        <translation>チェックイン済み</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome</source>
+        <translation>ようこそ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check-in NOT saved</source>
+        <translation>チェックインは保存されていません</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show the QR code from the TatamiTech app</source>
+        <extracomment>The second line: what the student should do now.</extracomment>
+        <translation>TatamiTech アプリの QR コードを見せてください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use the code of this academy</source>
+        <translation>この道場のコードを使ってください</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <source>Refresh the code on your phone and try again</source>
+        <translation>スマートフォンでコードを更新して、もう一度どうぞ</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Please see the front desk for a new card</source>
+        <translation>新しいカードは受付でお受け取りください</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your membership needs attention</source>
+        <translation>会員情報の確認が必要です</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing else to do: enjoy the class</source>
+        <translation>手続きは完了しています。稽古を楽しんでください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You are checked in</source>
+        <translation>チェックインしました</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Please try again, or see the front desk</source>
+        <translation>もう一度お試しいただくか、受付へお越しください</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_screen.py" line="-1"/>
+        <source>Kiosk not set up yet</source>
+        <translation>この端末はまだ設定されていません</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../ui/pin_dialog.py" line="+68"/>
+        <source>Staff access</source>
+        <translation>スタッフ用</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Enter your staff or instructor PIN</source>
+        <translation>スタッフまたは指導者の PIN を入力してください</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Delete last digit</source>
+        <translation>1 文字削除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirm PIN</source>
+        <translation>PIN を確定</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Use an academy account instead</source>
+        <translation>道場のアカウントでサインイン</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Sign in with your TatamiTech staff account.</source>
+        <translation>TatamiTech のスタッフアカウントでサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Email</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Back to the PIN pad</source>
+        <translation>PIN 入力に戻る</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>No PIN is set on this kiosk: sign in with an account.</source>
+        <translation>この端末には PIN が設定されていません。アカウントでサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+123"/>
+        <source>Choose a staff PIN (4 to 12 digits)</source>
+        <translation>スタッフ PIN を決めてください（4〜12 桁）</translation>
+    </message>
+    <message>
+        <location line="-122"/>
+        <source>No staff PIN is set on this kiosk yet.</source>
+        <translation>この端末にはまだスタッフ PIN がありません。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>You can try again now.</source>
+        <translation>もう一度入力できます。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Too many wrong PINs. Try again in %1.</source>
+        <translation>PIN の誤りが多すぎます。%1 後に再度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Wrong PIN. %n more try before a pause.</source>
+        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong PIN. %n more tries before a pause.</source>
+        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The PIN could not be checked. Try again.</source>
+        <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A PIN has 4 to 12 digits.</source>
+        <translation>PIN は 4〜12 桁の数字です。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the same PIN again</source>
+        <translation>同じ PIN をもう一度入力してください</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The PINs differ. Start again.</source>
+        <translation>PIN が一致しません。最初からやり直してください。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Enter your email and password.</source>
+        <translation>メールアドレスとパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signing in…</source>
+        <translation>サインイン中…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>This account cannot open the staff screens.</source>
+        <translation>このアカウントではスタッフ画面を開けません。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sign-in failed: %1</source>
+        <translation>サインインに失敗しました: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign-in failed. Check the connection and try again.</source>
+        <translation>サインインに失敗しました。接続を確認して、もう一度お試しください。</translation>
+    </message>
+</context>
+<context>
+    <name>Reception</name>
+    <message>
+        <location filename="../../ui/reception.py" line="+114"/>
+        <source>Reception</source>
+        <translation>受付</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reception tools</source>
+        <translation>受付ツール</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check in by name</source>
+        <translation>名前でチェックイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+134"/>
+        <source>Recent scans</source>
+        <translation>最近の読み取り</translation>
+    </message>
+    <message>
+        <location line="-133"/>
+        <source>Needs attention</source>
+        <translation>要対応</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Health</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>For a student without a phone or card. Works offline; recorded as a manual check-in with your staff id.</source>
+        <translation>スマートフォンやカードがない生徒用です。オフラインでも使えます。あなたのスタッフ ID 付きの手動チェックインとして記録されます。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Type part of a name</source>
+        <translation>名前の一部を入力</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Student name</source>
+        <translation>生徒の名前</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Matching students</source>
+        <translation>該当する生徒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check in</source>
+        <translation>チェックイン</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check in the selected student</source>
+        <translation>選んだ生徒をチェックイン</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Pick a student first.</source>
+        <translation>先に生徒を選んでください。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Check-in failed: see the health tab.</source>
+        <translation>チェックインに失敗しました。「状態」タブを確認してください。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <location line="+140"/>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <location line="-139"/>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+139"/>
+        <source>Student</source>
+        <translation>生徒</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <source>Source</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Upload</source>
+        <translation>送信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+137"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location line="-131"/>
+        <location line="+15"/>
+        <source>Check in anyway</source>
+        <translation>それでもチェックイン</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Pick a failed scan of a known student (e.g. an expired pass you checked by hand), say why, and confirm. The override is audited and synced.</source>
+        <translation>登録済みの生徒の失敗した読み取り（例: 期限切れのパスを目視で確認した場合）を選び、理由を書いて確定してください。この操作は監査記録され、同期されます。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Note (required)</source>
+        <translation>メモ（必須）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Override note</source>
+        <translation>例外処理のメモ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>An override needs a note.</source>
+        <translation>例外処理にはメモが必要です。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Not possible: %1</source>
+        <translation>できません: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The override was not saved.</source>
+        <translation>例外処理は保存されませんでした。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Check-ins the TatamiTech server refused. They are kept here and never block the others. Fix the cause in TatamiTech, then send them again.</source>
+        <translation>TatamiTech サーバーが受け付けなかったチェックインです。ここに保管され、他の送信を妨げません。TatamiTech で原因を直してから再送してください。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Parked check-ins</source>
+        <translation>保留中のチェックイン</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send again</source>
+        <translation>再送</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Sync now</source>
+        <translation>今すぐ同期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export diagnostics…</source>
+        <translation>診断情報を書き出す…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export a diagnostics bundle without personal data</source>
+        <translation>個人情報を含まない診断情報を書き出す</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Connection</source>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting to upload</source>
+        <translation>送信待ち</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parked</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Events waiting</source>
+        <translation>送信待ちのイベント</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last upload</source>
+        <translation>最終送信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last roster pull</source>
+        <translation>最終名簿取得</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Roster</source>
+        <translation>名簿</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signing key ids</source>
+        <translation>署名鍵 ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decoding</source>
+        <translation>読み取り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan to result</source>
+        <translation>読み取りから結果まで</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clock offset</source>
+        <translation>時刻のずれ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sound</source>
+        <translation>音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device token</source>
+        <translation>端末トークン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>not registered (offline roster)</source>
+        <translation>未登録（オフライン名簿）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>staff needed: %1</source>
+        <translation>スタッフ対応が必要: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>online</source>
+        <translation>オンライン</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>offline (%1)</source>
+        <translation>オフライン (%1)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 students, seq %2, %3</source>
+        <translation>生徒 %1 人、seq %2、%3</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1, %2 fps</source>
+        <translation>%1、%2 fps</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 frames/s, %2 ms (p50), engine %3</source>
+        <translation>%1 フレーム/秒、%2 ms (p50)、エンジン %3</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 ms (p50), %2 ms (p95)</source>
+        <translation>%1 ms (p50)、%2 ms (p95)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>in the OS keyring</source>
+        <translation>OS のキーリング内</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>in memory only: sign in again after a restart</source>
+        <translation>メモリ内のみ: 再起動後に再サインインが必要</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Save diagnostics bundle</source>
+        <translation>診断情報の保存</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip ファイル (*.zip)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Exporting…</source>
+        <translation>書き出し中…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Saved: %1</source>
+        <translation>保存しました: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not save: %1</source>
+        <translation>保存できませんでした: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScanScreen</name>
+    <message>
+        <location filename="../../ui/scan_screen.py" line="-390"/>
+        <source>Hold your QR code inside the frame</source>
+        <translation>QR コードを枠の中にかざしてください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Camera preview</source>
+        <translation>カメラのプレビュー</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>Camera not available: use the scanner or see the front desk</source>
+        <translation>カメラが使えません。スキャナーを使うか、受付へお越しください</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Starting the camera…</source>
+        <translation>カメラを起動中…</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <location line="+1"/>
+        <source>Check in</source>
+        <translation>チェックイン</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Welcome! Show your code to start the class</source>
+        <translation>ようこそ！ コードをかざして稽古を始めましょう</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Open your QR code in the TatamiTech app, or take your card</source>
+        <translation>TatamiTech アプリで QR コードを開くか、カードを用意します</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold it inside the frame, about 20 cm from the camera</source>
+        <translation>カメラから約 20 cm 離して、枠の中にかざします</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wait for the check mark, then off to the mat</source>
+        <translation>チェックマークが出たら、畳へどうぞ</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Phone or printed card, both work. Trouble? The front desk helps.</source>
+        <translation>スマートフォンでも印刷したカードでも使えます。困ったときは受付へ。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Welcome to %1! Show your code to start the class</source>
+        <translation>%1 へようこそ！ コードをかざして稽古を始めましょう</translation>
+    </message>
+    <message>
+        <location line="+178"/>
+        <source>Already checked in at %1</source>
+        <translation>%1 にチェックイン済み</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Class: %1</source>
+        <translation>クラス: %1</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Classes since last promotion</source>
+        <translation>前回の昇級からの稽古回数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+10"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Days in this belt</source>
+        <translation>現在の帯の日数</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Next: %1</source>
+        <translation>次へ: %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Eligible for promotion to %1!</source>
+        <translation>%1 への昇級資格があります！</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Eligible for promotion!</source>
+        <translation>昇級資格があります！</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk to your instructor.</source>
+        <translation>指導者に声をかけてください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Next student: just scan · resets in %1 s</source>
+        <translation>次の方はそのままかざしてください · あと %1 秒で戻ります</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Please scan once more. If it happens again, tell the front desk.</source>
+        <translation>もう一度かざしてください。繰り返す場合は受付にお知らせください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Visiting? The front desk can check you in.</source>
+        <translation>他の道場からの方は、受付でチェックインできます。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No phone or card? The front desk can check you in by name.</source>
+        <translation>スマートフォンやカードがない場合は、受付で名前でチェックインできます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 belt</source>
+        <translation>%1 帯</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Check-in screen</source>
+        <translation>チェックイン画面</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <location filename="../../ui/settings.py" line="+67"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sound and display</source>
+        <translation>音と表示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PINs</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connection</source>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Play sounds</source>
+        <translation>音を鳴らす</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+14"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <location line="+9"/>
+        <source>Result shown for</source>
+        <translation>結果の表示時間</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <location line="+8"/>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>System language</source>
+        <translation>システムの言語</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A new language shows from the next start.</source>
+        <translation>言語の変更は次回起動時に反映されます。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Saved.</source>
+        <translation>保存しました。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+12"/>
+        <source>Which PIN</source>
+        <translation>変更する PIN</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Staff PIN</source>
+        <translation>スタッフ PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Instructor PIN</source>
+        <translation>指導者 PIN</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+7"/>
+        <source>New PIN</source>
+        <translation>新しい PIN</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>New PIN again</source>
+        <translation>新しい PIN（確認）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change PIN</source>
+        <translation>PIN を変更</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The two PINs differ.</source>
+        <translation>2 つの PIN が一致しません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A PIN has 4 to 12 digits.</source>
+        <translation>PIN は 4〜12 桁の数字です。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The PIN was not saved.</source>
+        <translation>PIN は保存されませんでした。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>PIN changed.</source>
+        <translation>PIN を変更しました。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This kiosk</source>
+        <translation>この端末</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sync now</source>
+        <translation>今すぐ同期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Register again…</source>
+        <translation>再登録…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign out and wipe…</source>
+        <translation>サインアウトして消去…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Academy: %1</source>
+        <translation>道場: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kiosk id: %1</source>
+        <translation>端末 ID: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server: %1</source>
+        <translation>サーバー: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device key: %1</source>
+        <translation>端末キー: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>system keyring</source>
+        <translation>システムのキーリング</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>memory only (sign in again after a restart)</source>
+        <translation>メモリ内のみ（再起動後に再サインインが必要）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Check-in window: %1 min (set by the academy)</source>
+        <translation>チェックイン受付時間: %1 分（道場の設定）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Syncing…</source>
+        <translation>同期中…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+6"/>
+        <source>Sign out and wipe</source>
+        <translation>サインアウトして消去</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>This kiosk forgets its academy, roster, PINs and settings, and its device key. It then needs a new set-up.</source>
+        <translation>この端末から道場、名簿、PIN、設定、端末キーを消去します。その後、設定をやり直す必要があります。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Wiping failed.</source>
+        <translation>消去に失敗しました。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Check-ins not uploaded</source>
+        <translation>未送信のチェックインがあります</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1
+
+Wipe anyway and lose them?</source>
+        <translation>%1
+
+それでも消去して、これらを失いますか？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wipe anyway</source>
+        <translation>それでも消去</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <location filename="../../ui/shell.py" line="+413"/>
+        <source>Exit the kiosk</source>
+        <translation>端末を終了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Students cannot check in until the kiosk is started again. Check-ins waiting for upload are kept and sent at the next start.</source>
+        <translation>再起動するまで生徒はチェックインできません。送信待ちのチェックインは保管され、次回起動時に送信されます。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Exit</source>
+        <translation>終了</translation>
+    </message>
+</context>
+<context>
+    <name>Source</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+4"/>
+        <source>camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>scanner</source>
+        <translation>スキャナー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by name</source>
+        <translation>名前</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="+68"/>
+        <source>Last scan</source>
+        <translation>直近の読み取り</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close this screen</source>
+        <translation>この画面を閉じる</translation>
+    </message>
+    <message>
+        <location line="+105"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
+    <name>StaffMenu</name>
+    <message>
+        <location filename="../../ui/staff_menu.py" line="+23"/>
+        <source>Staff menu</source>
+        <translation>スタッフメニュー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scans keep working while a staff screen is open.</source>
+        <translation>スタッフ画面を開いている間も読み取りは続きます。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reception</source>
+        <translation>受付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check in by name, recent scans, health</source>
+        <translation>名前でチェックイン、最近の読み取り、状態</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Instructor board</source>
+        <translation>指導者ボード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Progress to the next belt</source>
+        <translation>次の帯までの進捗</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Camera, sound, PINs, connection</source>
+        <translation>カメラ、音、PIN、接続</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Exit the kiosk</source>
+        <translation>端末を終了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the check-in app</source>
+        <translation>チェックインアプリを閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>StatusStrip</name>
+    <message>
+        <location filename="../../ui/status_strip.py" line="+131"/>
+        <source>Academy</source>
+        <translation>道場</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff</source>
+        <translation>スタッフ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff menu (PIN needed)</source>
+        <translation>スタッフメニュー（PIN が必要）</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Camera not available</source>
+        <translation>カメラが使えません</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Staff needed: sign in</source>
+        <translation>スタッフ対応が必要: サインイン</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offline mode</source>
+        <translation>オフラインモード</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Online</source>
+        <translation>オンライン</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline: check-ins are kept here</source>
+        <translation>オフライン: チェックインは端末に保管中</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%n check-in needs staff</source>
+        <translation>%n 件のチェックインが要対応</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n check-ins need staff</source>
+        <translation>%n 件のチェックインが要対応</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%n to upload</source>
+        <translation>送信待ち %n 件</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Synced %1</source>
+        <translation>同期 %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Clock off by %n min</source>
+        <translation>時計が %n 分ずれています</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No roster: staff needed</source>
+        <translation>名簿なし: スタッフ対応が必要</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Roster too old: staff needed</source>
+        <translation>名簿が古すぎます: スタッフ対応が必要</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Roster %1 old</source>
+        <translation>名簿は %1 前のもの</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Roster up to date</source>
+        <translation>名簿は最新</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%n days</source>
+        <translation>%n 日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n hour</source>
+        <translation>%n 時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n hours</source>
+        <translation>%n 時間</translation>
+    </message>
+</context>
+<context>
+    <name>SyncState</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+4"/>
+        <source>waiting to upload</source>
+        <translation>送信待ち</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uploaded</source>
+        <translation>送信済み</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>parked</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>kept on this kiosk</source>
+        <translation>端末内のみ</translation>
+    </message>
+</context>
+<context>
+    <name>Wizard</name>
+    <message>
+        <location filename="../../ui/wizard.py" line="+107"/>
+        <source>Academy and environment</source>
+        <translation>道場と接続先</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Which TatamiTech does this kiosk belong to?</source>
+        <translation>この端末はどの TatamiTech に属しますか？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>Academy (slug)</source>
+        <translation>道場（スラッグ）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+9"/>
+        <source>Custom URL</source>
+        <translation>カスタム URL</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Production</source>
+        <translation>本番</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staging</source>
+        <translation>ステージング</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preview</source>
+        <translation>プレビュー</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Server: %1</source>
+        <translation>サーバー: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the academy&apos;s slug (and the URL for a custom server).</source>
+        <translation>道場のスラッグ（カスタムサーバーの場合は URL も）を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <location line="+26"/>
+        <source>Register this kiosk</source>
+        <translation>この端末を登録</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>An academy admin signs in once. The password is not stored: the kiosk keeps only its own device key, in the system keyring.</source>
+        <translation>道場の管理者が一度だけサインインします。パスワードは保存されません。端末は自身の端末キーだけをシステムのキーリングに保管します。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+6"/>
+        <source>Admin email</source>
+        <translation>管理者のメールアドレス</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+4"/>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <location line="+3"/>
+        <source>Kiosk name</source>
+        <translation>端末名</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Registration status</source>
+        <translation>登録の状況</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Enter the admin&apos;s email and password.</source>
+        <translation>管理者のメールアドレスとパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Registering…</source>
+        <translation>登録中…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Registered for %1. Roster: %n student.</source>
+        <translation>%1 に登録しました。名簿: %n 人。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Registered for %1. Roster: %n students.</source>
+        <translation>%1 に登録しました。名簿: %n 人。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Roster not loaded yet: %1</source>
+        <translation>名簿はまだ読み込まれていません: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No system keyring here: the device key is kept in memory only, so staff sign in again after a restart.</source>
+        <translation>この端末にはシステムのキーリングがありません。端末キーはメモリ内にのみ保持されるため、再起動後にスタッフの再サインインが必要です。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not registered: %1</source>
+        <translation>登録されませんでした: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not registered: the server could not be reached.</source>
+        <translation>登録されませんでした: サーバーに接続できません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>PINs and sound</source>
+        <translation>PIN と音</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+4"/>
+        <source>Staff PIN</source>
+        <translation>スタッフ PIN</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+4"/>
+        <source>Staff PIN again</source>
+        <translation>スタッフ PIN（確認）</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+4"/>
+        <source>Instructor PIN (optional)</source>
+        <translation>指導者 PIN（任意）</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+4"/>
+        <source>Instructor PIN again</source>
+        <translation>指導者 PIN（確認）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Play sounds</source>
+        <translation>音を鳴らす</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+2"/>
+        <source>Result shown for</source>
+        <translation>結果の表示時間</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Check-in window: %1 minutes (set by the academy in TatamiTech; a second scan within it is not counted twice).</source>
+        <translation>チェックイン受付時間: %1 分（TatamiTech で道場が設定。この時間内の再読み取りは二重に数えられません）。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The staff PIN needs 4 to 12 digits.</source>
+        <translation>スタッフ PIN は 4〜12 桁の数字です。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two staff PINs differ.</source>
+        <translation>2 つのスタッフ PIN が一致しません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The instructor PIN needs 4 to 12 digits.</source>
+        <translation>指導者 PIN は 4〜12 桁の数字です。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two instructor PINs differ.</source>
+        <translation>2 つの指導者 PIN が一致しません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use different PINs for staff and instructors.</source>
+        <translation>スタッフと指導者には別々の PIN を使ってください。</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <location line="+32"/>
+        <source>Set up this kiosk</source>
+        <translation>この端末の設定</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ready</source>
+        <translation>準備完了</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Set-up steps</source>
+        <translation>設定の手順</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+35"/>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start the kiosk</source>
+        <translation>端末を開始</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Academy: %1</source>
+        <translation>道場: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Kiosk id: %1</source>
+        <translation>端末 ID: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Camera: %1 · decoder: %2</source>
+        <translation>カメラ: %1 · 読み取り: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Staff open the staff menu with the Staff button and their PIN.</source>
+        <translation>スタッフは「スタッフ」ボタンと PIN でスタッフメニューを開きます。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>The set-up could not be saved. Try again.</source>
+        <translation>設定を保存できませんでした。もう一度お試しください。</translation>
+    </message>
+</context>
+</TS>
