@@ -186,3 +186,53 @@ def test_backup_command_create_list_restore(tmp_path: Path) -> None:
     with InstanceLock(tmp_path / "data" / "kiosk.lock", "kiosk"):
         busy = cli("backup", "restore", name, "--yes", data_dir=tmp_path)
     assert busy.returncode == 1 and "stop it first" in busy.stderr
+
+
+def test_the_lock_is_the_gui_qlockfile(tmp_path: Path, provisioned: SqliteStore) -> None:
+    """The GUI locks the data directory with QLockFile; a restore must see it, and back."""
+    from PySide6.QtCore import QLockFile
+
+    backup = create_backup(provisioned.path, tmp_path / "b", "manual", VECTOR_NOW)
+    lock_file = tmp_path / "kiosk.lock"
+    gui = QLockFile(str(lock_file))
+    gui.setStaleLockTime(0)  # as kiosk/gui.py does
+    assert gui.tryLock(100)
+    with pytest.raises(BackupError, match=r"restore refused: .*\(pid \d+\)"):
+        restore_backup(backup.path, provisioned.path, tmp_path / "b", lock_file, VECTOR_NOW)
+    gui.unlock()
+    with InstanceLock(lock_file, "restore"):
+        assert not gui.tryLock(100)  # the GUI refuses to start during a restore
+        pid, _host, app = gui.getLockInfo()
+        assert pid == os.getpid() and app == "tatami-kiosk"
+    assert not lock_file.exists()  # released: nothing left for the GUI to trip on
+    assert gui.tryLock(100)
+    gui.unlock()
+
+
+def test_a_lock_left_by_a_killed_kiosk_is_stale(tmp_path: Path) -> None:
+    lock_file = tmp_path / "kiosk.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from kiosk.adapters.instance_lock import "
+            "InstanceLock; lock = InstanceLock(Path(sys.argv[1])); assert lock.acquire(); "
+            "print('held', flush=True); sys.stdin.read()",
+            str(lock_file),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert InstanceLock(lock_file).is_locked_elsewhere()
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdin is not None and holder.stdout is not None
+        holder.stdin.close()
+        holder.stdout.close()
+    assert lock_file.exists()  # SIGKILL: the file stays, its lock does not
+    assert not InstanceLock(lock_file).is_locked_elsewhere()

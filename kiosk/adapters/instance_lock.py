@@ -1,20 +1,28 @@
-"""One kiosk per data directory: an advisory lock on ``paths.lock_file``.
+"""One kiosk per data directory: the lock file ``paths.lock_file``, compatible with QLockFile.
 
-Two kiosks on one data directory would fight for the camera and the database; a restore under a
-running kiosk would swap its database away. Whoever needs the data directory to itself (the
-kiosk's ``run``, ``backup restore``) holds this lock. The operating system drops it when the
-process dies, so a crash never leaves a stale lock behind (unlike a pid file).
+Two kiosks on one data directory would fight for the camera and the database; a restore under
+a running kiosk would swap its database away. The GUI takes the lock with Qt's ``QLockFile``
+(kiosk/gui.py); the Qt-free commands (``backup restore``) take the same file with this class,
+which follows QLockFile's protocol so that each excludes the other:
 
-POSIX uses ``fcntl.flock``, Windows ``msvcrt.locking`` on the first byte.
+* the lock file is created exclusively (``O_EXCL``) and holds ``pid``, application name and
+  host name, one a line (what ``QLockFile.getLockInfo`` reads);
+* on POSIX the holder also keeps an ``flock`` on it, so a file left by a crashed process is
+  recognised as stale (its lock can be taken) and removed, never trusted;
+* on Windows the holder keeps the file open, which stops anyone from deleting it; a file that
+  can be deleted is stale;
+* releasing deletes the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import sys
 from pathlib import Path
-from typing import IO
+
+APP_NAME = "tatami-kiosk"
 
 
 class AlreadyRunningError(RuntimeError):
@@ -22,59 +30,65 @@ class AlreadyRunningError(RuntimeError):
 
 
 class InstanceLock:
-    """A non-blocking exclusive lock on a file.
+    """A non-blocking exclusive lock on ``path``: :meth:`acquire` / :meth:`release`, or ``with``.
 
-    Use as a context manager, or :meth:`acquire` / :meth:`release`.
+    Args:
+        path: The lock file (``paths.lock_file``).
+        purpose: Kept in memory for messages ("restore", "kiosk").
     """
 
     def __init__(self, path: Path, purpose: str = "kiosk") -> None:
         self.path = path
         self.purpose = purpose
-        self._file: IO[str] | None = None
+        self._fd: int | None = None
 
     @property
     def held(self) -> bool:
-        return self._file is not None
+        return self._fd is not None
 
     def acquire(self) -> bool:
-        """Take the lock; False (without waiting) when another process has it."""
-        if self._file is not None:
+        """Take the lock; False (without waiting) when a live process has it."""
+        if self._fd is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # "a+" keeps the holder's pid readable by others until we own the lock.
-        handle = self.path.open("a+", encoding="utf-8")
-        if not _try_lock(handle):
-            handle.close()
-            return False
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()} {self.purpose}\n")
-        handle.flush()
-        self._file = handle
-        return True
+        for _attempt in range(2):  # once more after removing a stale file
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o644)
+            except FileExistsError:
+                if _remove_if_stale(self.path):
+                    continue
+                return False
+            if not _lock_native(fd):  # someone raced us between create and lock
+                os.close(fd)
+                return False
+            info = f"{os.getpid()}\n{APP_NAME}\n{socket.gethostname()}\n"
+            os.write(fd, info.encode())
+            os.fsync(fd)
+            self._fd = fd
+            return True
+        return False
 
     def release(self) -> None:
-        if self._file is None:
+        if self._fd is None:
             return
-        handle, self._file = self._file, None
-        try:
-            handle.seek(0)
-            handle.truncate()
-            _unlock(handle)
-        finally:
-            handle.close()
+        fd, self._fd = self._fd, None
+        # Delete while still holding it (as QLockFile::unlock does), then let go.
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        os.close(fd)
 
     def holder(self) -> str | None:
-        """``"<pid> <purpose>"`` of the current holder, if it wrote one."""
+        """``"<pid> <application> <host>"`` from the lock file, if there is one."""
         try:
-            text = self.path.read_text(encoding="utf-8").strip()
+            lines = self.path.read_text(encoding="utf-8", errors="replace").split("\n")
         except OSError:
             return None
+        text = " ".join(line for line in lines[:3] if line)
         return text or None
 
     def is_locked_elsewhere(self) -> bool:
-        """True when another process holds the lock right now."""
-        if self._file is not None:
+        """True when another live process holds the lock right now."""
+        if self._fd is not None:
             return False
         if not self.acquire():
             return True
@@ -95,31 +109,44 @@ class InstanceLock:
         self.release()
 
 
-if sys.platform == "win32":
-    import msvcrt
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
-    def _try_lock(handle: IO[str]) -> bool:
-        handle.seek(0)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
+if sys.platform == "win32":
+
+    def _lock_native(fd: int) -> bool:
+        # An open handle already keeps others from deleting the file: that is the lock.
         return True
 
-    def _unlock(handle: IO[str]) -> None:
-        handle.seek(0)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    def _remove_if_stale(path: Path) -> bool:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return True
+        except PermissionError:  # open in a live process
+            return False
+        return True
 
 else:
     import fcntl
 
-    def _try_lock(handle: IO[str]) -> bool:
+    def _lock_native(fd: int) -> bool:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _unlock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    def _remove_if_stale(path: Path) -> bool:
+        """A lock file whose flock can be taken belongs to no live process: remove it."""
+        try:
+            fd = os.open(path, os.O_WRONLY | _CLOEXEC)
+        except FileNotFoundError:
+            return True  # gone meanwhile: try to create it again
+        try:
+            if not _lock_native(fd):
+                return False
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return True
+        finally:
+            os.close(fd)
