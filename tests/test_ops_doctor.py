@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.adapters.instance_lock import InstanceLock
 from kiosk.server.clock import ManualClock, SystemClock
 from tests.ops_support import ADMIN, GT, ROOT, kiosk, kiosk_env, live_server
 
@@ -120,6 +122,16 @@ def test_what_blocks_check_in_fails_with_a_hint(tmp_path: Path) -> None:
     if not HAS_CAMERA:
         assert any(line.startswith("fail  camera") for line in lines)
         assert any("→ plug the camera in" in line for line in lines)
+    assert any(
+        line.startswith("ok    instance") and "no kiosk is running" in line for line in lines
+    )
+
+    # Beside a running kiosk: doctor says so and does not open its camera.
+    with InstanceLock(data_dir / "data" / "kiosk.lock", "kiosk"):
+        code, report = doctor(env)
+    checks = by_name(report)
+    assert f"pid {os.getpid()}" in checks["instance"]["summary"]
+    assert checks["camera"]["data"]["probed"] is False
 
     broken = kiosk_env(data_dir, TATAMI_SOUND="loud")
     code, report = doctor(broken)

@@ -25,19 +25,28 @@ class CameraProbe:
     detail: str
 
 
-def probe_cameras(indexes: range = range(4)) -> list[CameraProbe]:
+def probe_cameras(indexes: range = range(4), *, open_devices: bool = True) -> list[CameraProbe]:
     """Which camera indexes open and give a frame.
 
     On Linux the device nodes are checked first: opening an absent index through OpenCV costs
     time and prints warnings, and ``/dev/videoN`` existing is the cheap, exact answer to "is
-    there a device". A present node is then opened to confirm that it delivers a frame (a busy
-    camera, held by the running kiosk, is reported as such).
+    there a device". A present node is then opened to confirm that it delivers a frame.
+
+    Args:
+        indexes: Camera indexes to try.
+        open_devices: False while a kiosk runs: its camera is busy, and opening it would report
+            a working camera as broken (Linux then only reports the device nodes).
     """
     results = []
     linux = sys.platform.startswith("linux")
     for index in indexes:
-        if linux and not Path(f"/dev/video{index}").exists():
-            results.append(CameraProbe(index, False, f"/dev/video{index} absent"))
+        node = Path(f"/dev/video{index}")
+        if linux and not node.exists():
+            results.append(CameraProbe(index, False, f"{node} absent"))
+            continue
+        if not open_devices:
+            if linux:
+                results.append(CameraProbe(index, True, f"{node} present (not opened: in use)"))
             continue
         results.append(_open_camera(index, linux))
     return results

@@ -135,7 +135,13 @@ def diagnose(args: argparse.Namespace) -> list[Check]:
     inspection_box: list[Any] = []
     checks += _guarded("database", lambda: _database_checks(paths, inspection_box))
     inspection = inspection_box[0] if inspection_box else None
-    checks += _guarded("camera", lambda: _camera_checks(config.camera_source))
+    running = _running_kiosk(paths)
+    checks.append(
+        Check("instance", OK, f"a kiosk is running on this data directory ({running})")
+        if running
+        else Check("instance", OK, "no kiosk is running on this data directory")
+    )
+    checks += _guarded("camera", lambda: _camera_checks(config.camera_source, running is None))
     checks += _guarded("decoders", lambda: _decoder_checks(config.decoder_engine))
     checks += _guarded("keyring", lambda: _keyring_checks(inspection))
     checks += _guarded("backend", lambda: _backend_checks(args, config, inspection))
@@ -327,20 +333,44 @@ def _database_checks(paths: Any, box: list[Any]) -> list[Check]:
     return checks
 
 
-def _camera_checks(source: str) -> list[Check]:
+def _running_kiosk(paths: Any) -> str | None:
+    """The holder of the data directory's lock (``pid …``), or None when no kiosk runs."""
+    from kiosk.adapters.instance_lock import InstanceLock
+
+    lock = InstanceLock(paths.lock_file, "doctor")
+    if not lock.is_locked_elsewhere():
+        return None
+    holder = lock.holder()
+    return f"pid {holder.split()[0]}" if holder else "pid unknown"
+
+
+def _camera_checks(source: str, open_devices: bool) -> list[Check]:
+    import sys
+
     from kiosk.adapters.diagnostics import probe_cameras
 
-    probes = probe_cameras()
+    probes = probe_cameras(open_devices=open_devices)
     found = [p for p in probes if p.found]
     data = {
         "probes": [{"index": p.index, "found": p.found, "detail": p.detail} for p in probes],
         "configured": source,
+        "probed": open_devices,
     }
     listing = ", ".join(f"{p.index} ({p.detail})" for p in found) or "none at indexes 0–3"
     if source.startswith("camera:"):
         wanted = int(source.split(":", 1)[1])
         if any(p.index == wanted for p in found):
             return [Check("camera", OK, f"camera {wanted} works; found: {listing}", data=data)]
+        if not open_devices and not sys.platform.startswith("linux"):
+            # Only Linux can tell a present camera without opening it.
+            return [
+                Check(
+                    "camera",
+                    OK,
+                    f"camera {wanted} not probed: the running kiosk uses it",
+                    data=data,
+                )
+            ]
         return [
             Check(
                 "camera",
