@@ -27,6 +27,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
+from kiosk.adapters.config import ConfigError, KioskConfig, load_config
+from kiosk.adapters.logs import install_crash_handler, setup_logging
+from kiosk.adapters.paths import resolve_paths
 from kiosk.context import KioskContext
 from kiosk.domain.ports import ScanSource, StorageError
 from kiosk.domain.roster import RosterError
@@ -60,7 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="keep database, config, logs and cache under DIR (also TATAMI_DATA_DIR)",
     )
-    common.add_argument("--log-level", default=os.environ.get("TATAMI_LOG_LEVEL", "WARNING"))
+    common.add_argument(
+        "--log-level", default=None, help="DEBUG | INFO | WARNING | ERROR (also TATAMI_LOG_LEVEL)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="tatami-kiosk",
@@ -85,9 +90,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "setup", parents=[common], help="register this kiosk with the backend (admin login)"
     )
     setup.add_argument(
-        "--api", required=True, help="backend URL, e.g. https://golden-tiger.tatamitech.com"
+        "--api",
+        default=None,
+        help="backend URL, e.g. https://golden-tiger.tatamitech.com (default: from the "
+        "configuration's environment and tenant)",
     )
-    setup.add_argument("--tenant", required=True, help="academy slug, e.g. golden-tiger")
+    setup.add_argument(
+        "--tenant", default=None, help="academy slug, e.g. golden-tiger (default: configured)"
+    )
     setup.add_argument("--email", required=True, help="an academy admin's email")
     setup.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin (else a prompt)"
@@ -124,12 +134,17 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.WARNING),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _configure(args: argparse.Namespace) -> int | None:
+    """Configuration (file < TATAMI_* < flags), redacted JSON-lines logs, crash log."""
+    paths = resolve_paths(args.data_dir)
+    try:
+        config = load_config(paths.config_file, os.environ, {"log_level": args.log_level})
+    except ConfigError as exc:
+        return _fail(str(exc))
+    setup_logging(paths, config.log_level, environment=config.environment.value)
+    install_crash_handler(paths)
+    args.config = config
+    return None
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -157,6 +172,14 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
     from kiosk.services.setup import SetupError
 
+    config: KioskConfig = args.config
+    tenant = args.tenant or config.tenant
+    api_url = args.api or (
+        config.resolved_api_url if not args.tenant or args.tenant == config.tenant else None
+    )
+    if not tenant or not api_url:
+        return _fail("say which academy and backend: --tenant SLUG and --api URL (or configure)")
+    args.tenant, args.api = tenant, api_url
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -215,7 +238,10 @@ def _has_display() -> bool:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    source = args.source or ("demo" if args.demo else "camera:0")
+    config: KioskConfig = args.config
+    source = args.source or ("demo" if args.demo else config.camera_source)
+    if args.engine is None and config.decoder_engine != "auto":
+        args.engine = config.decoder_engine
     if not args.headless and source != "stdin" and _has_display():
         from kiosk.gui import run_gui  # Qt is imported only here
 
@@ -313,7 +339,9 @@ def _restore_stop_handlers(previous: dict[int, Any]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.log_level)
+    failed = _configure(args)
+    if failed is not None:
+        return failed
     try:
         if args.command == "roster":
             return _cmd_roster_import(args)

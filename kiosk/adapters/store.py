@@ -818,12 +818,14 @@ class SqliteStore:
         if self._closed:
             return
         self._closed = True
-        self._tasks.put(_STOP)
-        self._thread.join()
+        # Readers first: the writer's connection is then the last one, and closing it
+        # checkpoints the WAL and removes the -wal file.
         with self._reader_lock:
             for conn in self._reader_conns:
                 conn.close()
             self._reader_conns.clear()
+        self._tasks.put(_STOP)
+        self._thread.join()
 
     def __enter__(self) -> SqliteStore:
         return self
