@@ -23,7 +23,6 @@ from typing import Protocol
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
 
 from kiosk.adapters.frames import Image
 
@@ -91,33 +90,6 @@ class ZxingEngine:
             text_mode=self._zx.TextMode.Plain,
         )
         return [r.text for r in results if r.valid]
-
-    def locate(self, image: Image) -> list[tuple[str, NDArray[np.float32]]]:
-        """Like ``decode`` but with each code's corner points (for region-of-interest tracking)."""
-        results = self._zx.read_barcodes(
-            image,
-            formats=self._formats,
-            try_rotate=self._try_rotate,
-            try_downscale=self._try_downscale,
-            try_invert=self._try_invert,
-            text_mode=self._zx.TextMode.Plain,
-        )
-        found: list[tuple[str, NDArray[np.float32]]] = []
-        for r in results:
-            if not r.valid:
-                continue
-            p = r.position
-            corners = np.array(
-                [
-                    [p.top_left.x, p.top_left.y],
-                    [p.top_right.x, p.top_right.y],
-                    [p.bottom_right.x, p.bottom_right.y],
-                    [p.bottom_left.x, p.bottom_left.y],
-                ],
-                dtype=np.float32,
-            )
-            found.append((r.text, corners))
-        return found
 
 
 class PyzbarEngine:
