@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.gui import GuiRuntime
 from kiosk.services.staff import PinRole
+from kiosk.ui.dialogs import ConfirmDialog
 from kiosk.ui.pin_dialog import PinDialog
 from kiosk.ui.staff_menu import StaffMenu
 from tests import ui_support as ui
@@ -85,8 +86,9 @@ def test_exit_needs_the_staff_pin(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     menu.buttons["exit"].click()
     qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
     confirm = shell.dialog
+    assert isinstance(confirm, ConfirmDialog)
     with qtbot.waitSignal(shell.exit_requested, timeout=WAIT):
-        confirm.confirm_button.click()  # type: ignore[union-attr]
+        confirm.confirm_button.click()
     assert kiosk.shell.window.close() is True  # unlocked by staff
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.decision import Outcome
@@ -168,3 +168,27 @@ def test_redaction_rules() -> None:
     assert "abc123def456" not in clean and "2468" not in clean
     assert "Ana" not in clean
     assert "ff56a182-e96c-579b-9be3-4c605868bbb1" in clean  # ids are not personal data
+
+
+def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
+    kiosk: GuiRuntime, qtbot: QtBot
+) -> None:
+    scan_from_thread(kiosk, token("ana", kind="card"))
+    qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
+    settings = kiosk.shell.open_settings()
+    settings.tabs.setCurrentIndex(3)
+    settings.wipe_button.click()
+    first = settings.wipe_confirm
+    first.confirm_button.click()
+    # One check-in waits for upload: the first confirmation is refused with the count.
+    qtbot.waitUntil(lambda: settings.wipe_confirm is not first, timeout=WAIT)
+    second = settings.wipe_confirm
+    assert any("not uploaded" in label.text() for label in second.findChildren(QLabel))
+    assert kiosk.reception.tenant() is not None  # nothing wiped yet
+    with qtbot.waitSignal(settings.wiped, timeout=WAIT):
+        second.confirm_button.click()
+    assert kiosk.reception.tenant() is None
+    qtbot.waitUntil(lambda: kiosk.shell.wizard is not None, timeout=WAIT)
+    wizard = kiosk.shell.wizard
+    assert wizard is not None
+    wizard.close()

@@ -14,6 +14,7 @@ from kiosk.gui import GuiRuntime
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
 from kiosk.services.staff import PinRole
+from kiosk.ui.board import InstructorBoard
 from tests import ui_support as ui
 from tests.keyring_backends import MemoryKeyring
 from tests.ui_support import ensure_theme, make_runtime, open_context, scan_from_thread
@@ -137,3 +138,31 @@ def test_offline_banner_when_the_server_stops_and_draining_when_it_returns(
     finally:
         runtime.shutdown()
         back.stop()
+
+
+def test_account_login_and_the_online_promotion_check(
+    server: RunningServer, tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    """A registered kiosk without PINs: staff sign in with their account instead."""
+    ui.ensure_theme(qapp)
+    runtime = registered_kiosk(server, tmp_path / "kiosk")
+    runtime.start()
+    qtbot.waitUntil(lambda: runtime.sync.status().roster_students > 0, timeout=WAIT)
+    pad = runtime.shell.ask_pin(PinRole.INSTRUCTOR)
+    qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
+    assert server.seed is not None
+    pad.email_edit.setText(f"instructor@{GOLDEN_TIGER}.test")
+    pad.password_edit.setText(server.seed.password)
+    shell = runtime.shell
+    pad.sign_in_button.click()
+    assert pad.password_edit.text() == ""
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, InstructorBoard), timeout=WAIT)
+    board = shell.dialog
+    assert isinstance(board, InstructorBoard)
+    qtbot.waitUntil(lambda: board.table.rowCount() > 0, timeout=WAIT)
+    board.table.selectRow(0)
+    qtbot.waitUntil(board.check_button.isEnabled, timeout=WAIT)
+    board.check_button.click()
+    qtbot.waitUntil(lambda: "TatamiTech says" in board.online_result.text(), timeout=WAIT)
+    board.close()
+    runtime.shutdown()
