@@ -382,6 +382,7 @@ class KioskShell(QObject):
         wizard.cancelled.connect(self._on_wizard_cancelled)
         self.wizard = wizard
         self._wizard_top_level = top_level
+        self._wizard_chose_camera = not register_only
         if self.fullscreen:
             wizard.showFullScreen()
         else:
@@ -393,9 +394,10 @@ class KioskShell(QObject):
     def _on_wizard_completed(self, preferences: KioskPreferences) -> None:
         self.wizard = None
         self._on_preferences_changed(preferences)
-        self.services.camera.start(
-            preferences.camera, None if preferences.engine == "auto" else preferences.engine
-        )
+        if self._wizard_chose_camera:
+            self.services.camera.start(
+                preferences.camera, None if preferences.engine == "auto" else preferences.engine
+            )
         if self._wizard_top_level or not self.window.isVisible():
             self.show_kiosk()
         self.refresh_tenant()
