@@ -82,8 +82,8 @@ class PreviewWidget(QWidget):
         self._hint = translate("ScanScreen", "Hold your QR code inside the frame")
         self.setAccessibleName(translate("ScanScreen", "Camera preview"))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self._overlay_cache: QPixmap | None = None
-        self._overlay_key: tuple[object, ...] | None = None
+        self._overlays: dict[tuple[object, ...], QPixmap] = {}
+        self._overlay_size = (0, 0)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if frames is not None:
             frames.frame_shown.connect(self._on_frames_frame_shown)
@@ -142,11 +142,16 @@ class PreviewWidget(QWidget):
         """Shade, guide corners and hint, painted once per size, colour and text.
 
         The preview repaints 30 times a second; antialiased paths and text are the expensive
-        part, and they only change with the window size or the state.
+        part (~10 ms), and they change only with the size, the result colour and the state.
         """
         hint_state = (self._camera_state in ("missing", "failed"), self._image is None)
-        key = (self.width(), self.height(), self._guide_color, hint_state, self._hint)
-        if self._overlay_key != key or self._overlay_cache is None:
+        size = (self.width(), self.height())
+        key = (self._guide_color, hint_state, self._hint)
+        if self._overlay_size != size:
+            self._overlays.clear()  # one overlay per guide colour, until the size changes
+            self._overlay_size = size
+        cached = self._overlays.get(key)
+        if cached is None:
             ratio = self.devicePixelRatioF()
             pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
             pixmap.setDevicePixelRatio(ratio)
@@ -155,8 +160,8 @@ class PreviewWidget(QWidget):
             self._paint_guide(painter, guide)
             self._paint_hint(painter, guide)
             painter.end()
-            self._overlay_cache, self._overlay_key = pixmap, key
-        return self._overlay_cache
+            self._overlays[key] = cached = pixmap
+        return cached
 
     def _paint_guide(self, painter: QPainter, guide: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

@@ -107,7 +107,7 @@ class TaskManager(QObject):
         with self._lock:
             task = self._tasks.pop(task_id, None)
             now_idle = not self._tasks
-        if task is None:
+        if task is None or task.future.cancelled():  # cancelled: shutting down
             return
         if not all(shiboken6.isValid(owner) for owner in task.owners):
             if now_idle:
@@ -129,6 +129,6 @@ class TaskManager(QObject):
     def shutdown(self) -> None:
         """Refuse new tasks, wait for running ones; their results are no longer delivered."""
         self._closed = True
-        self._executor.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             self._tasks.clear()
+        self._executor.shutdown(wait=True, cancel_futures=True)
