@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -57,6 +57,7 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
+    table.setIconSize(QSize(26, 26))
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(44)
     header = table.horizontalHeader()
@@ -159,6 +160,7 @@ class ReceptionDialog(StaffDialog):
         self.matches = QListWidget()
         self.matches.setAccessibleName(translate("Reception", "Matching students"))
         self.matches.itemActivated.connect(self._on_matches_item_activated)
+        self.matches.setIconSize(QSize(44, 22))
         self.checkin_button = QPushButton(translate("Reception", "Check in"))
         self.checkin_button.setProperty("role", "primary")
         self.checkin_button.setAccessibleName(
