@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import faulthandler
 import gc
 import logging
 import logging.handlers
@@ -29,12 +28,9 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, TextIO
+from typing import Any
 
 from PySide6.QtCore import (
     QLockFile,
@@ -49,6 +45,9 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
 from kiosk.adapters.api_client import HttpBackend
+from kiosk.adapters.backup import auto_backup
+from kiosk.adapters.config import KioskConfig
+from kiosk.adapters.logs import LOG_FILE_NAME
 from kiosk.adapters.paths import KioskPaths, resolve_paths, resource_dir
 from kiosk.context import KioskContext
 from kiosk.domain.ports import ScanSource
@@ -428,7 +427,7 @@ class GuiRuntime:
             version=__version__,
             vault_persistent=context.vault.persistent,
             vault_backend=context.vault.backend_name,
-            log_file=context.paths.logs / "kiosk.log",
+            log_file=context.paths.logs / LOG_FILE_NAME,
             export_dir=context.paths.cache,
             demo_note=demo_note,
         )
@@ -489,76 +488,6 @@ class GuiRuntime:
 # -- process-level concerns ----------------------------------------------------------------------
 
 
-def write_crash(
-    paths: KioskPaths,
-    kind: str,
-    exc_type: type[BaseException],
-    exc: BaseException,
-    tb: TracebackType | None,
-) -> None:
-    """Append one uncaught exception to ``logs/crash.log`` (and say so in the log)."""
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    stamp = datetime.now(UTC).isoformat()
-    with contextlib.suppress(OSError), paths.crash_log.open("a", encoding="utf-8") as handle:
-        handle.write(f"--- {stamp} tatami-kiosk {__version__} {kind}\n{text}\n")
-    log.critical("uncaught exception (%s): %s", kind, exc_type.__name__)
-
-
-def _install_crash_log(paths: KioskPaths) -> Callable[[], None]:
-    """Uncaught exceptions (any thread) go to ``logs/crash.log`` and the log; returns an undo.
-
-    An exception in a slot does not end a Qt application: the kiosk keeps running, and staff
-    find the trace in the crash log (and in a diagnostics bundle's log lines).
-    """
-    previous_hook = sys.excepthook
-    previous_thread_hook = threading.excepthook
-
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        write_crash(paths, "main", exc_type, exc, tb)
-        previous_hook(exc_type, exc, tb)
-
-    def thread_hook(args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is not None:
-            name = args.thread.name if args.thread else "?"
-            write_crash(paths, f"thread {name}", args.exc_type, args.exc_value, args.exc_traceback)
-
-    sys.excepthook = hook
-    threading.excepthook = thread_hook
-    crash_file: TextIO | None = None
-    if not faulthandler.is_enabled():
-        with contextlib.suppress(OSError):
-            crash_file = paths.crash_log.open("a", encoding="utf-8")
-            faulthandler.enable(crash_file)  # segfaults in Qt or a codec, too
-
-    def undo() -> None:
-        sys.excepthook = previous_hook
-        threading.excepthook = previous_thread_hook
-        if crash_file is not None:
-            faulthandler.disable()
-            crash_file.close()
-
-    return undo
-
-
-def _install_log_file(paths: KioskPaths) -> logging.Handler:
-    handler = logging.handlers.RotatingFileHandler(
-        paths.logs / "kiosk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
-    )
-    handler.setLevel(logging.INFO)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        # The file keeps INFO (scan ids, sync outcomes) whatever the console shows.
-        for existing in root.handlers:
-            if existing is not handler and existing.level == logging.NOTSET:
-                existing.setLevel(root.level or logging.WARNING)
-        root.setLevel(logging.INFO)
-    return handler
-
-
 _QT_LOG = logging.getLogger("qt")
 #: Qt categories that complain about optional system libraries (audio, VA-API): not our
 #: problem, and noisy on every kiosk without them.
@@ -617,8 +546,8 @@ def run_gui(args: argparse.Namespace) -> int:
         lock = _take_lock(paths)
         if lock is None:
             return EXIT_ALREADY_RUNNING
-    undo_crash_log: Callable[[], None] = lambda: None  # noqa: E731 (replaced below)
-    log_handler: logging.Handler | None = None
+    # Logging (redacted JSON lines) and the crash log were set up by kiosk.app for every command.
+    config: KioskConfig = args.config
     try:
         if args.demo:
             from kiosk.demo import DemoEnvironment
@@ -631,8 +560,8 @@ def run_gui(args: argparse.Namespace) -> int:
                 return EXIT_ALREADY_RUNNING
         else:
             context = KioskContext.open(args.data_dir)
-        log_handler = _install_log_file(context.paths)
-        undo_crash_log = _install_crash_log(context.paths)
+        if config.backup_enabled:
+            _backup_in_background(context, config.backup_keep)
         scale = _screen_scale(app)
         icons = resource_dir() / "icons"
         apply_theme(app, scale, icons.as_posix())
@@ -644,12 +573,17 @@ def run_gui(args: argparse.Namespace) -> int:
         demo_note = _ensure_demo_pins(PinService(context.store, context.clock)) if demo else ""
         runtime = GuiRuntime(
             context,
-            source=(args.source or "demo") if demo else args.source,
-            engine=args.engine,
+            source=(args.source or "demo")
+            if demo
+            else (args.source or _configured(config, "camera_source")),
+            engine=args.engine or _configured(config, "decoder_engine"),
             next_text=demo.next_text if demo else None,
-            fullscreen=os.environ.get("TATAMI_WINDOWED", "") != "1",
+            fullscreen=config.fullscreen and os.environ.get("TATAMI_WINDOWED", "") != "1",
+            sound=config.sound,
             demo_note=demo_note,
-            sync_intervals=(10.0, 60.0) if demo else (30.0, 300.0),
+            sync_intervals=(10.0, 60.0)
+            if demo
+            else (float(config.upload_interval_seconds), float(config.pull_interval_seconds)),
             owns_context=demo is None,
         )
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
@@ -674,10 +608,27 @@ def run_gui(args: argparse.Namespace) -> int:
             demo.stop()
         if lock is not None:
             lock.unlock()
-        undo_crash_log()
-        if log_handler is not None:
-            logging.getLogger().removeHandler(log_handler)
-            log_handler.close()
+
+
+def _configured(config: KioskConfig, key: str) -> str | None:
+    """A setting staff or an installer put in the configuration (not a default): it wins over
+    the preference chosen in the wizard, which is what the kiosk uses otherwise."""
+    if config.origin.get(key, "default") == "default":
+        return None
+    value = getattr(config, key)
+    return None if value == "auto" else str(value)
+
+
+def _backup_in_background(context: KioskContext, keep: int) -> None:
+    """The daily database backup, off the GUI thread (the systemd timer does it too)."""
+
+    def run() -> None:
+        try:
+            auto_backup(context.paths.database, context.paths.backups, keep, context.clock.now())
+        except Exception:
+            log.exception("automatic backup failed")
+
+    threading.Thread(target=run, name="kiosk-backup", daemon=True).start()
 
 
 def _take_lock(paths: KioskPaths) -> QLockFile | None:
