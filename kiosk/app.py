@@ -111,7 +111,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "decode", parents=[common], help="decode QR codes in image files or folders"
     )
     decode.add_argument("paths", nargs="+", metavar="PATH")
-    decode.add_argument("--engine", default=None, help="zxing | pyzbar | opencv (default: best)")
+    decode.add_argument(
+        "--engine",
+        default=None,
+        help="zxing | pyzbar | opencv | opencv-aruco | pipeline (default: the kiosk's pipeline)",
+    )
     decode.add_argument("--json", action="store_true", help="one JSON line per image")
     for module in _extra_commands().values():
         module.add_parser(commands, [common])

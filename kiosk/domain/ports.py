@@ -143,6 +143,10 @@ class LedgerReader(Protocol):
 
     def parked_checkins(self) -> list[ScanRecord]: ...
 
+    def parked_reasons(self) -> dict[str, str]:
+        """Why the backend refused each parked check-in, by scan id."""
+        ...
+
 
 class LedgerWriter(LedgerReader, Protocol):
     """One write transaction on the store thread: everything commits or nothing does."""

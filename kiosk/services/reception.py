@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from kiosk import __version__
 from kiosk.domain.decision import Outcome
@@ -33,13 +33,6 @@ from kiosk.services.sync import RosterFreshness, SyncStatus
 STAFF_ROLES = ("admin", "assistant")
 #: Roles that may open the instructor board after an account login.
 INSTRUCTOR_ROLES = ("admin", "instructor")
-
-
-@runtime_checkable
-class _ParkedReasons(Protocol):
-    """The store's ledger knows why each parked row was refused (not in the port yet)."""
-
-    def parked_reasons(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +124,7 @@ class ReceptionService:
 
     def _rows(self, ledger: LedgerReader, records: Iterable[ScanRecord]) -> list[ScanRow]:
         roster = ledger.roster
-        reasons = ledger.parked_reasons() if isinstance(ledger, _ParkedReasons) else {}
+        reasons = ledger.parked_reasons()
         rows = []
         for record in records:
             student = roster.student(record.student_id) if roster and record.student_id else None
