@@ -144,7 +144,13 @@ def _configure(args: argparse.Namespace) -> int | None:
     try:
         config = load_config(paths.config_file, os.environ, {"log_level": args.log_level})
     except ConfigError as exc:
-        return _fail(str(exc))
+        if args.command != "doctor":
+            return _fail(str(exc))
+        # doctor exists to explain a broken configuration: it reports this one itself.
+        setup_logging(paths, args.log_level or "WARNING")
+        install_crash_handler(paths)
+        args.config = None
+        return None
     setup_logging(paths, config.log_level, environment=config.environment.value)
     install_crash_handler(paths)
     args.config = config

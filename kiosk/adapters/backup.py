@@ -98,7 +98,8 @@ def list_backups(backups: Path) -> list[BackupInfo]:
         if parsed is None or not path.is_file():
             continue
         found.append(BackupInfo(path, parsed[1], parsed[0], path.stat().st_size))
-    return sorted(found, key=lambda info: (info.created_at, info.path.name))
+    # Two backups in the same second share a stamp: the file's own time orders them.
+    return sorted(found, key=lambda info: (info.created_at, info.path.stat().st_mtime_ns))
 
 
 def _target(backups: Path, kind: Kind, now: datetime) -> Path:
