@@ -185,6 +185,12 @@ def bench_stall(seconds: float) -> list[Row]:
         warm = QEventLoop()
         QTimer.singleShot(250, warm.quit)
         warm.exec()
+    # ...and until the kiosk has warmed PySide's lazy types, as it does in its first seconds.
+    warmer = runtime.shell.type_warmer
+    while warmer is not None and not warmer.done and time.monotonic() < deadline + 30:
+        warm = QEventLoop()
+        QTimer.singleShot(250, warm.quit)
+        warm.exec()
     runtime.settle_memory()  # as run_gui does a few seconds after start
     EVENTS.on = True
     clock.start()

@@ -47,6 +47,7 @@ from kiosk import __version__
 from kiosk.adapters.api_client import HttpBackend
 from kiosk.adapters.backup import auto_backup
 from kiosk.adapters.config import KioskConfig
+from kiosk.adapters.frames import preview_pixels
 from kiosk.adapters.logs import LOG_FILE_NAME
 from kiosk.adapters.paths import KioskPaths, resolve_paths, resource_dir
 from kiosk.context import KioskContext
@@ -380,7 +381,7 @@ class GuiRuntime:
         self.preferences: KioskPreferences = self.preferences_service.load()
         self.scan_bridge = ScanBridge()
         self.sync_bridge = SyncBridge()
-        self.frame_bridge = FrameBridge()
+        self.frame_bridge = FrameBridge(prepare=preview_pixels)
         self.reception = ReceptionService(store, clock)
         self.sync = SyncRunner(
             context,

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.frames import preview_pixels
 from kiosk.ui.bridges import FrameBridge
 from kiosk.ui.tasks import TaskManager
 from tests import ui_support as ui
@@ -60,6 +61,22 @@ def test_mirror_flips_the_preview(qtbot: QtBot) -> None:
     assert bridge.current is not None
     assert bridge.current.pixelColor(0, 0).red() == 0  # mirrored: the left edge is now black
     assert bridge.current.pixelColor(63, 0).red() == 255
+
+
+@pytest.mark.parametrize("prepare", [None, preview_pixels], ids=["qimage", "opencv"])
+def test_frames_cover_the_preview_and_mirror(qtbot: QtBot, prepare: object) -> None:
+    """Both paths (QImage, and OpenCV without the GIL) scale to cover the target and mirror."""
+    bridge = FrameBridge(prepare=prepare)  # type: ignore[arg-type]
+    bridge.set_target(32, 32)  # square target, wide frame: covers by height
+    pixels = frame(0, width=128, height=72)
+    pixels[:, :64] = (255, 0, 0)  # left half blue (BGR)
+    with qtbot.waitSignal(bridge.frame_shown, timeout=WAIT):
+        bridge.offer(pixels)
+    image = bridge.current
+    assert image is not None and image.format() == QImage.Format.Format_RGB32
+    assert image.height() == 32 and image.width() >= 32
+    assert image.pixelColor(0, 16).blue() < 50  # mirrored: the blue half is now on the right
+    assert image.pixelColor(image.width() - 1, 16).blue() > 200
 
 
 def test_task_results_come_back_on_the_gui_thread(qtbot: QtBot) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -69,8 +70,17 @@ class FrameBridge(QObject):
     frame_shown = Signal()
     status_changed = Signal(str, str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        prepare: Callable[[Any, tuple[int, int], bool], Any] | None = None,
+    ) -> None:
+        """``prepare(pixels, (width, height), mirror)`` returns BGRA pixels that cover the
+        target (the composition root passes OpenCV's, which runs without the GIL); without it
+        QImage does the work, holding the GIL."""
         super().__init__(parent)
+        self._prepare = prepare
         self._lock = threading.Lock()
         self._latest: QImage | None = None
         self._announced = False
@@ -109,6 +119,15 @@ class FrameBridge(QObject):
         self.offered += 1
         if not active:
             return
+        if self._prepare is not None:
+            ready = self._prepare(pixels, target, mirror)
+            height, width = ready.shape[:2]
+            wrapped = QImage(
+                ready.data, width, height, int(ready.strides[0]), QImage.Format.Format_RGB32
+            )
+            # copy(): the image owns its pixels (a plain memcpy of the preview-sized frame).
+            self._publish(wrapped.copy())
+            return
         height, width = pixels.shape[:2]
         channels = pixels.shape[2] if pixels.ndim == 3 else 1
         image_format = (
@@ -126,10 +145,13 @@ class FrameBridge(QObject):
         # The window's backing store is 32-bit: converting here (camera thread) halves the GUI
         # thread's paint time, and the result owns its pixels (the camera reuses its array).
         scaled = scaled.convertToFormat(QImage.Format.Format_RGB32)
+        self._publish(scaled)
+
+    def _publish(self, image: QImage) -> None:
         with self._lock:
             if self._latest is not None:
                 self.dropped += 1
-            self._latest = scaled
+            self._latest = image
             announce = not self._announced
             self._announced = True
             if self.first_frame_at is None:

@@ -13,6 +13,7 @@ import platform
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -36,6 +37,7 @@ from kiosk.ui.settings import SettingsDialog
 from kiosk.ui.sounds import SoundBoard
 from kiosk.ui.staff_menu import StaffMenu
 from kiosk.ui.tasks import TaskManager
+from kiosk.ui.warmup import LazyTypeWarmer
 from kiosk.ui.wedge import WedgeFilter
 from kiosk.ui.wizard import SetupWizard
 
@@ -152,6 +154,7 @@ class KioskShell(QObject):
         self._status_soon.setSingleShot(True)
         self._status_soon.setInterval(250)
         self._status_soon.timeout.connect(self._on_status_timer_timeout)
+        self.type_warmer: LazyTypeWarmer | None = None
 
     # -- start and stop -------------------------------------------------------------------
 
@@ -191,11 +194,17 @@ class KioskShell(QObject):
             screen.grab()
         screen.show_idle()
         screen.grab()
+        if self.type_warmer is None:
+            # The rest of PySide's lazy classes, a few milliseconds per turn while idle.
+            self.type_warmer = LazyTypeWarmer((QtCore, QtGui, QtWidgets), parent=self)
+            self.type_warmer.start()
 
     def shutdown(self) -> None:
         """GUI side of the ordered shutdown: stop capture, drain the workers, close windows."""
         self._status_timer.stop()
         self._status_soon.stop()
+        if self.type_warmer is not None:
+            self.type_warmer.stop()
         self.controller.stop()
         app = QApplication.instance()
         if app is not None:
