@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import random
 import signal
 import subprocess
@@ -32,6 +31,7 @@ from kiosk.context import KioskContext
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, create_synthetic_students
 from tests.keyring_backends import MemoryKeyring
+from tests.ops_support import kiosk, kiosk_env
 from tests.sync_support import assert_invariant
 
 ROOT = Path(__file__).parent.parent
@@ -46,26 +46,13 @@ class CrashReport:
 
 
 def _env(workdir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHON_KEYRING_BACKEND": "tests.keyring_backends.FileKeyring",
-        "TATAMI_TEST_KEYRING": str(workdir / "keyring.json"),
-        "TATAMI_DATA_DIR": str(workdir / "kiosk"),
-        "PYTHONPATH": str(ROOT),
-        "TATAMI_LOG_LEVEL": "ERROR",
-    }
+    return kiosk_env(
+        workdir / "kiosk", keyring_file=workdir / "keyring.json", TATAMI_LOG_LEVEL="ERROR"
+    )
 
 
 def _kiosk(workdir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=_env(workdir),
-        timeout=180,
-        check=False,
-    )
+    return kiosk(*args, env=_env(workdir), stdin=stdin, timeout=180)
 
 
 def prepare(workdir: Path, server: RunningServer, students: int = 300) -> list[str]:
@@ -91,6 +78,7 @@ def one_round(workdir: Path, lines: list[str], kill_after: float, report: CrashR
         stderr=subprocess.DEVNULL,
         text=True,
         env=_env(workdir),
+        cwd=ROOT,
     )
     assert process.stdin is not None and process.stdout is not None
     output: list[str] = []

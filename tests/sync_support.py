@@ -105,3 +105,15 @@ def assert_invariant(server: RunningServer, context: KioskContext) -> None:
     assert all(n == 1 for n in attendance.values()), "an attendance was counted twice"
     counted = {sid for sid, status in stored.items() if status in ("created", "flagged")}
     assert set(attendance) == counted
+
+
+def staff_token(server: RunningServer, who: str, slug: str = GOLDEN_TIGER) -> str:
+    """An access token of a seeded staff user (``admin``, ``instructor``, ``assistant``)."""
+    assert server.seed is not None
+    answer = httpx.post(
+        f"{server.base_url}/api/auth/login",
+        json={"email": f"{who}@{slug}.test", "password": server.seed.password, "tenantSlug": slug},
+        headers={"X-Tenant": slug},
+    )
+    answer.raise_for_status()
+    return str(answer.json()["accessToken"])

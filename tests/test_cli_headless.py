@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.ops_support import kiosk as run_kiosk
+from tests.ops_support import kiosk_env
 from tests.support import DATA, VECTOR_ROSTER, make_token
-
-ROOT = Path(__file__).parent.parent
 
 
 def kiosk(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TATAMI_DATA_DIR": str(data_dir), "PYTHONWARNINGS": "error"}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    return run_kiosk(*args, env=kiosk_env(data_dir), stdin=stdin)
 
 
 def test_roster_import_then_headless_stdin_scans(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from kiosk.adapters.schema import NewerDatabaseError
 from kiosk.adapters.store import SqliteStore
 from kiosk.domain.ports import ScanSource
 from kiosk.services.checkin import CheckInService
+from tests.ops_support import kiosk, kiosk_env
 from tests.support import VECTOR_NOW, VECTOR_ROSTER, ManualClock, make_token
 
 ROOT = Path(__file__).parent.parent
@@ -153,17 +154,7 @@ def test_nothing_to_back_up_before_the_first_start(tmp_path: Path) -> None:
 
 
 def cli(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TATAMI_DATA_DIR": str(data_dir), "PYTHONWARNINGS": "error"}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    return kiosk(*args, env=kiosk_env(data_dir), stdin=stdin)
 
 
 def test_backup_command_create_list_restore(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ backend in a thread, faults are injected by a real proxy on loopback (tests/faul
 from __future__ import annotations
 
 import socket
+import subprocess
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from tests.sync_support import (
     open_kiosk,
     server,
     server_checkins,
+    staff_token,
 )
 
 __all__ = ["server"]  # the fixture, re-exported for pytest
@@ -142,15 +144,7 @@ def test_two_kiosks_and_a_promotion_keep_counts_exact(
         assert count_on(door_a) == base + 2
         assert count_on(door_b) == base + 2
         # A promotion resets the count on the backend; kiosks follow after their next pull.
-        login = httpx.post(
-            f"{server.base_url}/api/auth/login",
-            json={
-                "email": f"instructor@{GOLDEN_TIGER}.test",
-                "password": server.seed.password,
-                "tenantSlug": GOLDEN_TIGER,
-            },
-            headers={"X-Tenant": GOLDEN_TIGER},
-        ).json()
+        login = {"accessToken": staff_token(server, "instructor")}
         promoted = httpx.post(
             f"{server.base_url}/api/promotions/promote",
             json={"studentId": student, "notes": "great progress"},
@@ -332,15 +326,7 @@ def test_revoked_device_needs_staff_keeps_queue_and_wipes_roster(
         assert engine is not None
         engine.pull_once()
         scan_students(server, kiosk, regular_students(server, 2))
-        login = httpx.post(
-            f"{server.base_url}/api/auth/login",
-            json={
-                "email": f"admin@{GOLDEN_TIGER}.test",
-                "password": server.seed.password,
-                "tenantSlug": GOLDEN_TIGER,
-            },
-            headers={"X-Tenant": GOLDEN_TIGER},
-        ).json()
+        login = {"accessToken": staff_token(server, "admin")}
         revoked = httpx.delete(
             f"{server.base_url}/api/kiosks/{kiosk_id(kiosk)}",
             headers={"X-Tenant": GOLDEN_TIGER, "Authorization": f"Bearer {login['accessToken']}"},
@@ -456,29 +442,15 @@ def test_roster_garbage_keeps_the_old_roster(server: RunningServer, tmp_path: Pa
 def test_sync_once_command_prints_status(server: RunningServer, tmp_path: Path) -> None:
     """`tatami-kiosk sync --once` in a real process, token from an explicit keyring backend."""
     import json
-    import os
-    import subprocess
-    import sys
+
+    from tests.ops_support import kiosk as run_kiosk
+    from tests.ops_support import kiosk_env
 
     assert server.seed is not None
-    env = {
-        **os.environ,
-        "PYTHON_KEYRING_BACKEND": "tests.keyring_backends.FileKeyring",
-        "TATAMI_TEST_KEYRING": str(tmp_path / "keyring.json"),
-        "TATAMI_DATA_DIR": str(tmp_path / "kiosk"),
-        "PYTHONPATH": str(Path(__file__).parent.parent),
-    }
+    env = kiosk_env(tmp_path / "kiosk", keyring_file=tmp_path / "keyring.json")
 
     def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kiosk", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        return run_kiosk(*args, env=env, stdin=stdin)
 
     setup = kiosk(
         "setup",

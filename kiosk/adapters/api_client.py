@@ -62,7 +62,11 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 
 def _server_time(response: httpx.Response) -> datetime | None:
-    value = response.headers.get("date")
+    return parse_http_date(response.headers.get("date"))
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An HTTP ``Date`` header as an aware UTC datetime (None when absent or unreadable)."""
     if not value:
         return None
     try:

@@ -8,18 +8,17 @@ only :class:`PlatformUnreachable` when no answer came at all.
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from kiosk import __version__
+from kiosk.adapters.api_client import parse_http_date
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
 
@@ -73,32 +72,6 @@ class Reply:
         if self.error_code:
             text += f" {self.error_code}"
         return text
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def unverified_claims(token: str) -> dict[str, Any] | None:
-    """The claims of a compact JWS without checking its signature (to compare tenant ids).
-
-    Never used to accept anything: the smoke only checks that the server issued what it said.
-    """
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return claims if isinstance(claims, dict) else None
 
 
 class PlatformClient:
@@ -174,7 +147,7 @@ class PlatformClient:
             status=response.status_code,
             body=parsed,
             elapsed_ms=round(elapsed, 1),
-            server_date=_date(response.headers.get("date")),
+            server_date=parse_http_date(response.headers.get("date")),
             sent_at=sent_at,
             received_at=received_at,
             request_id=response.headers.get("x-request-id"),
