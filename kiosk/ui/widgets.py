@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,6 +22,7 @@ class FitLabel(QLabel):
     """A one-line label whose font shrinks (down to ``min_px``) until the text fits its width.
 
     Names differ wildly in length; a long one must still be one readable line, not cut off.
+    Text that does not fit even at ``min_px`` wraps onto more lines.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
@@ -47,19 +48,56 @@ class FitLabel(QLabel):
         self._fit()
 
     def _fit(self) -> None:
+        """One line as large as fits; if that means shrinking below 70 % of the largest size,
+        two lines at a larger size read better from across the room; else the smallest size,
+        wrapped."""
         font = QFont(self.font())
         font.setBold(self._bold)
         width = max(1, self.width() - 4)
+        text = self.text()
+        wrap_flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+
+        def lines_at(size: int) -> tuple[int, QFontMetrics]:
+            font.setPixelSize(size)
+            metrics = QFontMetrics(font)
+            if metrics.horizontalAdvance(text) <= width:
+                return 1, metrics
+            wrapped = metrics.boundingRect(QRect(0, 0, width, 100_000), wrap_flags, text)
+            return max(2, round(wrapped.height() / max(1, metrics.lineSpacing()))), metrics
+
+        sizes = []
         size = self._max_px
         while size > self._min_px:
-            font.setPixelSize(size)
-            if QFontMetrics(font).horizontalAdvance(self.text()) <= width:
-                break
+            sizes.append(size)
             size = max(self._min_px, int(size * 0.92))
-        font.setPixelSize(size)
+        sizes.append(self._min_px)
+        comfortable = self._max_px * 0.7
+        one_line: int | None = None
+        two_lines: int | None = None
+        for size in sizes:  # largest first; stop at the first size that fits on one line
+            count, _ = lines_at(size)
+            if count == 1:
+                one_line = size
+                break
+            if two_lines is None and count == 2 and " " in text:
+                two_lines = size
+        if one_line is not None and one_line >= comfortable:
+            chosen = one_line
+        elif two_lines is not None:
+            chosen = two_lines
+        else:
+            chosen = one_line if one_line is not None else sizes[-1]
+        lines, metrics = lines_at(chosen)
         if font != self.font():
             self.setFont(font)
-        height = QFontMetrics(font).height() + 4
+        wrap = lines > 1
+        if wrap != self.wordWrap():
+            self.setWordWrap(wrap)
+        if wrap:
+            bounds = metrics.boundingRect(QRect(0, 0, width, 100_000), wrap_flags, text)
+            height = bounds.height() + 4
+        else:
+            height = metrics.height() + 4
         if self.height() != height or self.minimumHeight() != height:
             self.setFixedHeight(height)
 
