@@ -273,7 +273,9 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
         demo = DemoEnvironment.start(args.data_dir)
         context = demo.context
     else:
-        context = KioskContext.open(args.data_dir)
+        context = KioskContext.open(
+            args.data_dir, window_override_minutes=args.config.checkin_window_minutes
+        )
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
     sync_loop = None

@@ -39,7 +39,11 @@ class KioskContext:
 
     @classmethod
     def open(
-        cls, data_dir: str | Path | None = None, *, vault: KeyringVault | None = None
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        vault: KeyringVault | None = None,
+        window_override_minutes: int | None = None,
     ) -> KioskContext:
         paths = resolve_paths(data_dir).ensure()
         store = SqliteStore(paths.database)
@@ -52,7 +56,7 @@ class KioskContext:
             paths=paths,
             store=store,
             clock=clock,
-            checkin=CheckInService(store, clock),
+            checkin=CheckInService(store, clock, window_override_minutes=window_override_minutes),
             board=BoardService(store, clock),
             provisioning=ProvisioningService(store, clock),
             vault=secret_vault,

@@ -560,7 +560,9 @@ def run_gui(args: argparse.Namespace) -> int:
                 demo.stop()
                 return EXIT_ALREADY_RUNNING
         else:
-            context = KioskContext.open(args.data_dir)
+            context = KioskContext.open(
+                args.data_dir, window_override_minutes=config.checkin_window_minutes
+            )
         if config.backup_enabled:
             _backup_in_background(context, config.backup_keep)
         scale = _screen_scale(app)

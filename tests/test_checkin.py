@@ -216,3 +216,15 @@ def test_other_inactive_statuses(store: SqliteStore, clock: ManualClock, status:
     ProvisioningService(store, clock).apply_document(doc)
     result = CheckInService(store, clock).handle_scan(make_token("ana"), ScanSource.CAMERA)
     assert result.outcome is Outcome.STUDENT_INACTIVE
+
+
+def test_installer_window_override(provisioned: SqliteStore, clock: ManualClock) -> None:
+    """``checkin_window_minutes`` in the configuration: this kiosk's own duplicate window."""
+    card = make_token("ana", kind="card", ttl=timedelta(days=3))
+    short = CheckInService(provisioned, clock, window_override_minutes=30)
+    assert short.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(minutes=45)  # past 30 minutes, inside the academy's 120
+    assert short.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(minutes=10)
+    academy = CheckInService(provisioned, clock)
+    assert academy.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from kiosk.domain.decision import (
     OUTCOME_HEADLINE,
@@ -24,7 +24,7 @@ from kiosk.domain.decision import (
     decide_manual,
 )
 from kiosk.domain.eligibility import Eligibility, classes_since_promotion, evaluate
-from kiosk.domain.model import Rank
+from kiosk.domain.model import Rank, TenantSettings
 from kiosk.domain.ports import (
     CachedRoster,
     Clock,
@@ -134,6 +134,21 @@ def _verified_student(decision: Decision) -> str | None:
     return None
 
 
+class _LocalWindow:
+    """The cached roster with this kiosk's own check-in window."""
+
+    def __init__(self, roster: CachedRoster, minutes: int) -> None:
+        self._roster = roster
+        self._settings = replace(roster.settings, checkin_window_minutes=minutes)
+
+    @property
+    def settings(self) -> TenantSettings:
+        return self._settings
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._roster, name)
+
+
 class OverrideError(ValueError):
     """A scan that cannot be overridden (nothing to override, no student known)."""
 
@@ -147,10 +162,21 @@ class CheckInService:
         clock: Clock,
         *,
         new_scan_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        window_override_minutes: int | None = None,
     ) -> None:
+        """``window_override_minutes``: an installer's local check-in window (configuration
+        key ``checkin_window_minutes``) in place of the academy's; it changes what this kiosk
+        calls a duplicate, not how the backend counts."""
         self._store = store
         self._clock = clock
         self._new_scan_id = new_scan_id
+        self._window_override = window_override_minutes
+
+    def _roster(self, ledger: LedgerWriter) -> CachedRoster | None:
+        roster = ledger.roster
+        if roster is None or self._window_override is None:
+            return roster
+        return cast(CachedRoster, _LocalWindow(roster, self._window_override))
 
     def handle_scan(self, text: str, source: ScanSource, now: datetime | None = None) -> ScanResult:
         """Decide one scanned text and record it; never raises for bad input or a full disk."""
@@ -170,7 +196,7 @@ class CheckInService:
         offset = self._clock.offset_ms
 
         def unit(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
-            roster = ledger.roster
+            roster = self._roster(ledger)
             if roster is None:
                 return self._not_ready(ScanSource.MANUAL, at)
             decision = decide_manual(student_id, roster, ledger.history, at)
@@ -194,7 +220,7 @@ class CheckInService:
         offset = self._clock.offset_ms
 
         def unit(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
-            roster = ledger.roster
+            roster = self._roster(ledger)
             original = next((r for r in ledger.recent_scans(500) if r.scan_id == scan_id), None)
             if roster is None or original is None or original.student_id is None:
                 raise OverrideError("that scan has no known student to check in")
@@ -237,7 +263,7 @@ class CheckInService:
         at: datetime,
         offset: int,
     ) -> tuple[Decision, ScanResult]:
-        roster = ledger.roster
+        roster = self._roster(ledger)
         if roster is None:
             return self._not_ready(source, at)
         decision = decide(reading, roster, ledger.history, at)
