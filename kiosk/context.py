@@ -16,6 +16,7 @@ from kiosk.adapters.secrets import KeyringVault
 from kiosk.adapters.store import SqliteStore
 from kiosk.services.board import BoardService
 from kiosk.services.checkin import CheckInService
+from kiosk.services.preferences import PreferencesService
 from kiosk.services.provisioning import ProvisioningService
 from kiosk.services.setup import SetupService
 from kiosk.services.sync import SyncEngine
@@ -52,11 +53,15 @@ class KioskContext:
         if offset:
             clock.set_offset_ms(int(offset))
         secret_vault = vault or KeyringVault()
+        checkin = CheckInService(store, clock, window_override_minutes=window_override_minutes)
+        # The window staff chose in the wizard applies to headless runs too: one data dir is
+        # one kiosk, whatever front end reads its camera.
+        checkin.set_local_window(PreferencesService(store).load().checkin_window_minutes)
         return cls(
             paths=paths,
             store=store,
             clock=clock,
-            checkin=CheckInService(store, clock, window_override_minutes=window_override_minutes),
+            checkin=checkin,
             board=BoardService(store, clock),
             provisioning=ProvisioningService(store, clock),
             vault=secret_vault,

@@ -228,3 +228,24 @@ def test_installer_window_override(provisioned: SqliteStore, clock: ManualClock)
     clock.advance(minutes=10)
     academy = CheckInService(provisioned, clock)
     assert academy.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE
+
+
+def test_staff_window_applies_unless_the_installer_fixed_one(
+    provisioned: SqliteStore, clock: ManualClock
+) -> None:
+    """The wizard's window (a preference) changes duplicates; the configuration's wins over it."""
+    card = make_token("ana", kind="card", ttl=timedelta(days=3))
+    service = CheckInService(provisioned, clock)
+    service.set_local_window(30)
+    assert service.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(minutes=45)  # past the kiosk's 30 minutes, inside the academy's 120
+    assert service.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    service.set_local_window(None)  # back to the academy's window
+    clock.advance(minutes=45)
+    assert service.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE
+
+    fixed = CheckInService(provisioned, clock, window_override_minutes=240)
+    fixed.set_local_window(30)
+    assert fixed.window_set_by_configuration == 240
+    clock.advance(minutes=180)  # past the academy's and the staff's, inside the installer's
+    assert fixed.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE

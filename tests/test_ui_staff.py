@@ -12,11 +12,14 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.secrets import KeyringVault
+from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
 from kiosk.gui import GuiRuntime
 from kiosk.services.reception import redact
 from tests import ui_support as ui
+from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER, roster_doc, roster_student
 from tests.ui_support import now, scan_from_thread, token
 
@@ -176,7 +179,7 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
     scan_from_thread(kiosk, token("ana", kind="card"))
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
     settings = kiosk.shell.open_settings()
-    settings.tabs.setCurrentIndex(3)
+    settings.tabs.setCurrentIndex(4)  # connection
     settings.wipe_button.click()
     first = settings.wipe_confirm
     first.confirm_button.click()
@@ -192,3 +195,44 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
     wizard = kiosk.shell.wizard
     assert wizard is not None
     wizard.close()
+
+
+def test_settings_give_this_kiosk_its_own_check_in_window(kiosk: GuiRuntime, qtbot: QtBot) -> None:
+    settings = kiosk.shell.open_settings()
+    choice = settings.window_choice
+    qtbot.waitUntil(lambda: "(120 min)" in choice.academy.text(), timeout=WAIT)
+    assert choice.academy.isChecked() and choice.minutes.value() == 120
+    choice.own.setChecked(True)
+    choice.minutes.setValue(30)
+    with qtbot.waitSignal(settings.preferences_changed, timeout=WAIT):
+        settings.window_save_button.click()
+    assert kiosk.preferences_service.load().checkin_window_minutes == 30
+    assert settings.window_result.text() == "Saved."
+    settings.close()
+    card = token("ana", kind="card", ttl=timedelta(days=1))
+    checkin = kiosk.context.checkin
+    assert checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    later = checkin.handle_scan(card, ScanSource.CAMERA, now=now() + timedelta(minutes=45))
+    assert later.outcome is Outcome.ACCEPTED  # the academy's 120 minutes would say duplicate
+
+
+def test_a_configured_check_in_window_locks_the_choice(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    ui.ensure_theme(qapp)
+    context = KioskContext.open(
+        tmp_path, vault=KeyringVault(MemoryKeyring()), window_override_minutes=90
+    )
+    ui.provision(context)
+    runtime = ui.make_runtime(context)
+    runtime.start()
+    try:
+        settings = runtime.shell.open_settings()
+        choice = settings.window_choice
+        assert choice.own.isChecked() and choice.minutes.value() == 90
+        assert not (choice.own.isEnabled() or choice.academy.isEnabled())
+        assert not settings.window_save_button.isEnabled()
+        assert "90 minutes" in choice.note.text()
+        settings.close()
+    finally:
+        runtime.shutdown()

@@ -73,6 +73,11 @@ def test_wizard_registers_against_the_reference_server(
     wizard.kiosk.staff_pin2.setText("4321")
     wizard.kiosk.instructor_pin.setText("8765")
     wizard.kiosk.instructor_pin2.setText("8765")
+    choice = wizard.kiosk.checkin_window
+    qtbot.waitUntil(lambda: "(120 min)" in choice.academy.text(), timeout=WAIT)  # the roster's
+    assert choice.academy.isChecked() and not choice.minutes.isEnabled()
+    choice.own.setChecked(True)  # a longer window at this door, for a seminar
+    choice.minutes.setValue(180)
     assert wizard.next_button.isEnabled()
     wizard.next_button.click()  # ready
     with qtbot.waitSignal(runtime.shell.ready, timeout=WAIT):
@@ -82,11 +87,12 @@ def test_wizard_registers_against_the_reference_server(
     qtbot.waitUntil(lambda: "● Online" in window.strip.pill_texts(), timeout=WAIT)
     pins = runtime.services.pins
     assert pins.verify("4321", PinRole.STAFF).ok and pins.verify("8765", PinRole.INSTRUCTOR).ok
-    assert runtime.preferences_service.load().setup_done
+    stored = runtime.preferences_service.load()
+    assert stored.setup_done and stored.checkin_window_minutes == 180
     identity = runtime.context.setup.identity()
     assert identity is not None and identity["tenant_slug"] == GOLDEN_TIGER
-    stored = list(keyring.items.values())
-    assert len(stored) == 1 and server.seed.password not in stored  # only the device token
+    secrets = list(keyring.items.values())
+    assert len(secrets) == 1 and server.seed.password not in secrets  # only the device token
     runtime.shutdown()
 
 

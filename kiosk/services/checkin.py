@@ -166,17 +166,35 @@ class CheckInService:
     ) -> None:
         """``window_override_minutes``: an installer's local check-in window (configuration
         key ``checkin_window_minutes``) in place of the academy's; it changes what this kiosk
-        calls a duplicate, not how the backend counts."""
+        calls a duplicate, not how the backend counts. It wins over the window staff choose
+        in the wizard (:meth:`set_local_window`): the installer's file is the fleet's policy."""
         self._store = store
         self._clock = clock
         self._new_scan_id = new_scan_id
-        self._window_override = window_override_minutes
+        self._configured_window = window_override_minutes
+        self._local_window: int | None = None
+
+    @property
+    def window_set_by_configuration(self) -> int | None:
+        """The installer's window (minutes) when the configuration sets one, else None."""
+        return self._configured_window
+
+    def set_local_window(self, minutes: int | None) -> None:
+        """Staff's window for this kiosk (None: the academy's); applies from the next scan.
+
+        Called from the GUI thread while scans run on the store thread: one attribute
+        assignment, read once per scan, so a scan sees either the old or the new window.
+        """
+        self._local_window = minutes
 
     def _roster(self, ledger: LedgerWriter) -> CachedRoster | None:
         roster = ledger.roster
-        if roster is None or self._window_override is None:
+        minutes = self._configured_window
+        if minutes is None:
+            minutes = self._local_window
+        if roster is None or minutes is None:
             return roster
-        return cast(CachedRoster, _LocalWindow(roster, self._window_override))
+        return cast(CachedRoster, _LocalWindow(roster, minutes))
 
     def handle_scan(self, text: str, source: ScanSource, now: datetime | None = None) -> ScanResult:
         """Decide one scanned text and record it; never raises for bad input or a full disk."""

@@ -21,6 +21,9 @@ _KEY = "ui:preferences"
 #: How long a result stays on screen, in seconds (the issue asks for 3–5 s).
 MIN_RESULT_SECONDS = 3.0
 MAX_RESULT_SECONDS = 5.0
+#: A kiosk's own check-in window, in minutes (the configuration key allows the same range).
+MIN_WINDOW_MINUTES = 1
+MAX_WINDOW_MINUTES = 1440
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,7 @@ class KioskPreferences:
         volume: Sound volume, 0..1.
         language: ``auto`` (the system's), ``en`` or ``ja``.
         result_seconds: How long a result stays before the screen returns to scanning.
+        checkin_window_minutes: This kiosk's check-in window, or None for the academy's.
         setup_done: The first-run wizard was completed on this kiosk.
     """
 
@@ -45,6 +49,7 @@ class KioskPreferences:
     volume: float = 0.8
     language: str = "auto"
     result_seconds: float = 4.0
+    checkin_window_minutes: int | None = None
     setup_done: bool = False
 
     def normalized(self) -> KioskPreferences:
@@ -54,6 +59,7 @@ class KioskPreferences:
             volume=min(1.0, max(0.0, float(self.volume))),
             result_seconds=min(MAX_RESULT_SECONDS, max(MIN_RESULT_SECONDS, self.result_seconds)),
             language=self.language if self.language in ("auto", "en", "ja") else "auto",
+            checkin_window_minutes=_window(self.checkin_window_minutes),
         )
 
     @classmethod
@@ -77,6 +83,12 @@ class KioskPreferences:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
+
+
+def _window(minutes: object) -> int | None:
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        return None  # the academy's window: the safe reading of anything odd
+    return min(MAX_WINDOW_MINUTES, max(MIN_WINDOW_MINUTES, minutes))
 
 
 class PreferencesService:

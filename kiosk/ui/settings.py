@@ -32,6 +32,7 @@ from kiosk.services.setup import SetupError
 from kiosk.services.staff import PinError, PinRole
 from kiosk.ui.bridges import FrameBridge, ScanBridge
 from kiosk.ui.camera_setup import CameraSetup
+from kiosk.ui.checkin_window import CheckInWindowChoice
 from kiosk.ui.dialogs import ConfirmDialog, StaffDialog, heading, muted
 from kiosk.ui.i18n import LANGUAGES
 from kiosk.ui.ports import KioskServices
@@ -73,6 +74,7 @@ class SettingsDialog(StaffDialog):
         self.camera.applied.connect(self._on_camera_applied)
         self.tabs.addTab(self.camera, translate("Settings", "Camera"))
         self.tabs.addTab(self._build_sound(), translate("Settings", "Sound and display"))
+        self.tabs.addTab(self._build_checkin(), translate("Settings", "Check-in"))
         self.tabs.addTab(self._build_pins(), translate("Settings", "PINs"))
         self.tabs.addTab(self._build_connection(), translate("Settings", "Connection"))
         self.body.addWidget(self.tabs, 1)
@@ -142,6 +144,35 @@ class SettingsDialog(StaffDialog):
             self.preferences_changed.emit(stored)
 
         self._tasks.run(lambda: service.save(preferences), saved, owner=self)
+
+    # -- check-in window ----------------------------------------------------------------------
+
+    def _build_checkin(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading(translate("Settings", "Check-in window")))
+        self.window_choice = CheckInWindowChoice(
+            self._preferences.checkin_window_minutes,
+            self._services.checkin.window_set_by_configuration,
+        )
+        layout.addWidget(self.window_choice)
+        self.window_save_button = QPushButton(translate("Settings", "Save"))
+        self.window_save_button.setProperty("role", "primary")
+        self.window_save_button.setAccessibleName(translate("Settings", "Save the check-in window"))
+        self.window_save_button.setEnabled(
+            self._services.checkin.window_set_by_configuration is None
+        )
+        self.window_save_button.clicked.connect(self._on_window_save_button_clicked)
+        layout.addWidget(self.window_save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.window_result = QLabel()
+        layout.addWidget(self.window_result)
+        layout.addStretch(1)
+        return page
+
+    @Slot()
+    def _on_window_save_button_clicked(self) -> None:
+        minutes = self.window_choice.value()
+        self._save(replace(self._preferences, checkin_window_minutes=minutes), self.window_result)
 
     # -- PINs ---------------------------------------------------------------------------------
 
@@ -245,12 +276,7 @@ class SettingsDialog(StaffDialog):
             ),
         ]
         minutes = info.get("checkinWindowMinutes")
-        if minutes:
-            lines.append(
-                translate("Settings", "Check-in window: %1 min (set by the academy)").replace(
-                    "%1", str(minutes)
-                )
-            )
+        self.window_choice.set_academy_minutes(minutes if isinstance(minutes, int) else None)
         self.identity_label.setText("\n".join(lines))
         self.sync_button.setEnabled(services.sync.connected)
 

@@ -406,6 +406,7 @@ class KioskShell(QObject):
     @Slot(object)
     def _on_preferences_changed(self, preferences: KioskPreferences) -> None:
         self.preferences = preferences
+        self.services.checkin.set_local_window(preferences.checkin_window_minutes)
         self.controller.result_seconds = preferences.result_seconds
         self.sounds.set_enabled(preferences.sound, preferences.volume)
         if self.frames is not None:
@@ -422,6 +423,7 @@ class KioskShell(QObject):
     def _on_settings_wiped(self) -> None:
         # Nothing of the academy is left: back to the first-run wizard.
         self.preferences = KioskPreferences()
+        self.services.checkin.set_local_window(None)
         self.window.strip.set_tenant("", "", "", ZoneInfo("UTC"))
         self.refresh_status()
         QTimer.singleShot(0, self._open_first_run)

@@ -1,9 +1,9 @@
 """The first-run set-up wizard (and "register again" from the settings).
 
 Steps: environment and academy → admin login and registration → camera and decoder with a
-live preview and a test scan → PINs, sound and result time → done. The admin's password is
-sent once, for the registration, and dropped; only the device token the backend returns is
-kept, in the OS keyring (the set-up service does that).
+live preview and a test scan → PINs, sound, result time and check-in window → done. The
+admin's password is sent once, for the registration, and dropped; only the device token the
+backend returns is kept, in the OS keyring (the set-up service does that).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from kiosk.services.setup import SetupError, SetupResult
 from kiosk.services.staff import PinRole
 from kiosk.ui.bridges import FrameBridge, ScanBridge
 from kiosk.ui.camera_setup import CameraSetup
+from kiosk.ui.checkin_window import CheckInWindowChoice
 from kiosk.ui.dialogs import heading, muted
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
@@ -295,8 +296,10 @@ class AccountStep(_Step):
 
 
 class KioskStep(_Step):
-    def __init__(self, preferences: KioskPreferences, staff_pin_set: bool) -> None:
-        super().__init__(translate("Wizard", "PINs and sound"))
+    def __init__(
+        self, preferences: KioskPreferences, staff_pin_set: bool, configured_window: int | None
+    ) -> None:
+        super().__init__(translate("Wizard", "PINs, sound and check-in"))
         self._staff_pin_set = staff_pin_set
         form = QFormLayout()
         self.staff_pin = self._pin_edit(translate("Wizard", "Staff PIN"))
@@ -318,9 +321,11 @@ class KioskStep(_Step):
         self.result_seconds.setAccessibleName(translate("Wizard", "Result shown for"))
         form.addRow("", self.sound)
         form.addRow(translate("Wizard", "Result shown for"), self.result_seconds)
+        self.checkin_window = CheckInWindowChoice(
+            preferences.checkin_window_minutes, configured_window
+        )
+        form.addRow(translate("Wizard", "Check-in window"), self.checkin_window)
         self.layout_.addLayout(form)
-        self.window_label = muted("")
-        self.layout_.addWidget(self.window_label)
         self.message = QLabel()
         self.message.setProperty("role", "error")
         self.message.setWordWrap(True)
@@ -337,16 +342,6 @@ class KioskStep(_Step):
         edit.setMaxLength(12)
         edit.setAccessibleName(name)
         return edit
-
-    def set_window_minutes(self, minutes: int | None) -> None:
-        if minutes:
-            self.window_label.setText(
-                translate(
-                    "Wizard",
-                    "Check-in window: %1 minutes (set by the academy in TatamiTech; a second "
-                    "scan within it is not counted twice).",
-                ).replace("%1", str(minutes))
-            )
 
     def _problem(self) -> str:
         staff, staff2 = self.staff_pin.text(), self.staff_pin2.text()
@@ -435,7 +430,9 @@ class SetupWizard(QDialog):
             self.camera = CameraSetup(services.camera, frames, scans, set_test_mode, preferences)
             camera_step.layout_.addWidget(self.camera, 1)
             steps.append(camera_step)
-            self.kiosk = KioskStep(preferences, staff_pin_set)
+            self.kiosk = KioskStep(
+                preferences, staff_pin_set, services.checkin.window_set_by_configuration
+            )
             steps.append(self.kiosk)
         done = _Step(translate("Wizard", "Ready"))
         self.summary = QLabel()
@@ -529,7 +526,9 @@ class SetupWizard(QDialog):
     def _on_facts_read(self, facts: dict[str, object]) -> None:
         if self.kiosk is not None:
             minutes = facts.get("checkinWindowMinutes")
-            self.kiosk.set_window_minutes(int(minutes) if isinstance(minutes, int) else None)
+            self.kiosk.checkin_window.set_academy_minutes(
+                int(minutes) if isinstance(minutes, int) else None
+            )
 
     def _fill_summary(self) -> None:
         lines = []
@@ -547,6 +546,15 @@ class SetupWizard(QDialog):
                 translate("Wizard", "Camera: %1 · decoder: %2")
                 .replace("%1", spec)
                 .replace("%2", engine)
+            )
+        if self.kiosk is not None:
+            own = self.kiosk.checkin_window.value()
+            lines.append(
+                translate("Wizard", "Check-in window: the academy's")
+                if own is None
+                else translate("Wizard", "Check-in window: %1 min (this kiosk's own)").replace(
+                    "%1", str(own)
+                )
             )
         lines.append(
             translate("Wizard", "Staff open the staff menu with the Staff button and their PIN.")
@@ -578,6 +586,7 @@ class SetupWizard(QDialog):
                 preferences,
                 sound=self.kiosk.sound.isChecked(),
                 result_seconds=self.kiosk.result_seconds.value(),
+                checkin_window_minutes=self.kiosk.checkin_window.value(),
             )
             if self.kiosk.staff_pin.text():
                 pins.append((PinRole.STAFF, self.kiosk.staff_pin.text()))

@@ -4,7 +4,7 @@
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+45"/>
+        <location filename="../../ui/board.py" line="+46"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -87,7 +87,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Pick a student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -251,7 +251,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+214"/>
+        <location filename="../../gui.py" line="+215"/>
         <source>Camera %1 (%2)</source>
         <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation type="unfinished"></translation>
@@ -263,9 +263,47 @@
     </message>
 </context>
 <context>
+    <name>CheckInWindow</name>
+    <message>
+        <location filename="../../ui/checkin_window.py" line="+47"/>
+        <source>This kiosk&apos;s own window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check-in window in minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A second scan by the same student within the window is not counted twice. Kiosks at one door should use the same window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Set to %1 minutes by this kiosk&apos;s configuration (checkin_window_minutes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The academy&apos;s window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The academy&apos;s window (%1 min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Demo</name>
     <message>
-        <location line="+364"/>
+        <location filename="../../gui.py" line="+305"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
         <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation type="unfinished"></translation>
@@ -454,7 +492,7 @@
         <location line="+1"/>
         <location line="+11"/>
         <location line="+3"/>
-        <location filename="../../ui/scan_screen.py" line="+473"/>
+        <location filename="../../ui/scan_screen.py" line="+478"/>
         <source>Please see the front desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -675,7 +713,7 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+114"/>
+        <location filename="../../ui/reception.py" line="+115"/>
         <source>Reception</source>
         <translation type="unfinished"></translation>
     </message>
@@ -691,12 +729,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+134"/>
+        <location line="+135"/>
         <source>Recent scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-133"/>
+        <location line="-134"/>
         <source>Needs attention</source>
         <translation type="unfinished"></translation>
     </message>
@@ -726,7 +764,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Check in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1013,7 +1051,7 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-390"/>
+        <location filename="../../ui/scan_screen.py" line="-395"/>
         <source>Hold your QR code inside the frame</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1023,7 +1061,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+108"/>
         <source>Camera not available: use the scanner or see the front desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1148,7 +1186,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings.py" line="+67"/>
+        <location filename="../../ui/settings.py" line="+68"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1160,6 +1198,11 @@
     <message>
         <location line="+1"/>
         <source>Sound and display</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1179,7 +1222,7 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Volume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1207,16 +1250,27 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+45"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="-16"/>
         <source>Saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
+        <source>Check-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save the check-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <location line="+12"/>
         <source>Which PIN</source>
         <translation type="unfinished"></translation>
@@ -1319,12 +1373,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Check-in window: %1 min (set by the academy)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1365,8 +1414,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+413"/>
+        <location filename="../../ui/shell.py" line="+485"/>
         <source>Exit the kiosk</source>
+        <extracomment>How often the status strip re-reads queue and roster figures without a sync event.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1608,7 +1658,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+107"/>
+        <location filename="../../ui/wizard.py" line="+108"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1729,12 +1779,17 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>PINs and sound</source>
+        <location line="+9"/>
+        <source>PINs, sound and check-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+25"/>
+        <source>Check-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-22"/>
         <location line="+4"/>
         <source>Staff PIN</source>
         <translation type="unfinished"></translation>
@@ -1763,18 +1818,13 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <location line="+2"/>
         <source>Result shown for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Check-in window: %1 minutes (set by the academy in TatamiTech; a second scan within it is not counted twice).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+13"/>
+        <location line="+29"/>
         <source>The staff PIN needs 4 to 12 digits.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1799,18 +1849,18 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
-        <location line="+32"/>
+        <location line="+57"/>
+        <location line="+34"/>
         <source>Set up this kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-23"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Ready</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1820,7 +1870,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1841,7 +1891,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1856,12 +1906,22 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Check-in window: the academy&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check-in window: %1 min (this kiosk&apos;s own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>Staff open the staff menu with the Staff button and their PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>The set-up could not be saved. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
