@@ -239,7 +239,10 @@ def main() -> int:
     pump(app, 1.0)
     if wanted("settings_camera"):
         shooter.grab(settings, "settings_camera")
-    settings.tabs.setCurrentIndex(3)
+    settings.tabs.setCurrentIndex(2)
+    if wanted("settings_checkin"):
+        shooter.grab(settings, "settings_checkin")
+    settings.tabs.setCurrentIndex(4)
     if wanted("settings_connection"):
         shooter.grab(settings, "settings_connection")
     settings.close()

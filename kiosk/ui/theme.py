@@ -217,6 +217,10 @@ QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus,
 QPlainTextEdit:focus {{
     border: 3px solid {p.focus};
 }}
+QLineEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled,
+QCheckBox:disabled, QRadioButton:disabled {{
+    color: {p.muted}; border-color: {p.surface_raised};
+}}
 QComboBox QAbstractItemView {{ background: {p.surface}; color: {p.ink}; }}
 QCheckBox, QRadioButton {{ spacing: {px(12)}px; padding: {px(4)}px; }}
 QCheckBox:focus, QRadioButton:focus {{ color: {p.focus}; }}
