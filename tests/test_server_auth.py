@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import jwt
 import pytest
+import sqlalchemy as sa
 
+from kiosk.server import schema
 from kiosk.server.clock import ManualClock
 from kiosk.server.config import RateLimit
 from kiosk.server.embedded import RunningServer
+from kiosk.server.security import verify_password
 from kiosk.server.seed import student_id_for
 from tests.server_support import GT, PASSWORD, Api, bearer, running
 
@@ -120,6 +125,33 @@ def test_algorithm_is_pinned(env: tuple[RunningServer, ManualClock, Api]) -> Non
         response = api.http.get("/api/me", headers=bearer(token))
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "invalid_token"
+
+
+def test_credentials_are_stored_hashed(env: tuple[RunningServer, ManualClock, Api]) -> None:
+    server, _clock, api = env
+    kiosk_id, device = api.register_kiosk()
+    refresh = api.login()["refreshToken"]
+    with server.database.read_tx() as conn:
+        stored = conn.execute(
+            sa.select(schema.kiosks.c.device_token_hash).where(schema.kiosks.c.id == kiosk_id)
+        ).scalar_one()
+        refresh_hashes = conn.execute(sa.select(schema.refresh_tokens.c.token_hash)).scalars()
+        assert hashlib.sha256(refresh.encode()).hexdigest() in set(refresh_hashes)
+        passwords = conn.execute(sa.select(schema.users.c.password_hash)).scalars().all()
+        everything = [
+            str(row)
+            for table in schema.metadata.sorted_tables
+            for row in conn.execute(sa.select(table))
+        ]
+    assert stored != device and stored == hashlib.sha256(device.encode()).hexdigest()
+    assert len(passwords) == 10  # five users in each academy
+    for encoded in passwords:
+        assert re.fullmatch(r"scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}", encoded), encoded
+        assert verify_password(PASSWORD, encoded)
+    assert len({encoded.split("$")[4] for encoded in passwords}) == len(passwords)  # own salts
+    # No column of any table holds a secret in clear.
+    for secret in (device, refresh, PASSWORD):
+        assert not any(secret in row for row in everything)
 
 
 def test_kiosk_session_and_revocation(env: tuple[RunningServer, ManualClock, Api]) -> None:

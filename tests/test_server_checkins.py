@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from kiosk.domain.tokens import read_token
 from kiosk.server import schema
 from kiosk.server.clock import ManualClock
+from kiosk.server.config import RateLimit
 from kiosk.server.embedded import RunningServer
 from kiosk.server.ingest import count_since
 from kiosk.server.seed import student_id_for, tenant_id_for
@@ -239,3 +240,33 @@ def test_heartbeat(env: Env) -> None:
     assert response.json() == {"serverTime": "2026-11-23T16:45:00.000Z"}
     listed = api.http.get("/api/kiosks", headers=bearer(api.token())).json()["kiosks"]
     assert listed[0]["heartbeat"]["queueDepth"] == 3
+
+
+def test_checkin_batches_are_rate_limited_per_kiosk(tmp_path: Path) -> None:
+    # Almost no refill, so the bucket cannot fill up again while the test runs.
+    overrides = {"checkin_rate": RateLimit(capacity=2, per_second=0.001)}
+    with running(tmp_path, config_overrides=overrides) as (server, _clock), Api(server) as api:
+        kiosk_a, kiosk_b = api.new_kiosk("kiosk A"), api.new_kiosk("kiosk B")
+        student = student_id_for(GT, 20)
+        first = [item(student, NOW - timedelta(minutes=5))]
+        assert api.checkins(kiosk_a, first).status_code == 200
+        assert api.checkins(kiosk_a, []).status_code == 200
+        late = item(student, NOW - timedelta(minutes=1))
+        limited = api.checkins(kiosk_a, [late])
+        assert limited.status_code == 429
+        error = limited.json()["error"]
+        assert error["code"] == "rate_limited"
+        retry_after = int(limited.headers["Retry-After"])
+        assert retry_after >= 1 and error["details"]["retryAfterSeconds"] == retry_after
+        assert server.metrics.value("tatami_rate_limited_total", tenant=GT, scope="checkins") == 1
+        # The refused batch was not ingested; the kiosk sends it again later.
+        with server.database.read_tx() as conn:
+            stored = conn.execute(
+                sa.select(schema.kiosk_checkins.c.scan_id).where(
+                    schema.kiosk_checkins.c.scan_id == late["scanId"]
+                )
+            ).all()
+        assert stored == []
+        # The limit is per kiosk: another kiosk of the academy is served (a duplicate of the
+        # first item, within the check-in window).
+        assert _results(api.checkins(kiosk_b, [late]))[late["scanId"]]["status"] == "duplicate"

@@ -23,7 +23,7 @@ from kiosk.domain.tokens import read_token
 from kiosk.server.embedded import RunningServer
 from kiosk.server.schema import metadata
 from kiosk.server.seed import student_id_for, tenant_id_for
-from tests.server_support import GT, NOW, Api, bearer, running
+from tests.server_support import GT, IC, NOW, Api, bearer, running
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,8 +83,24 @@ def test_metrics(env: tuple[RunningServer, Api]) -> None:
     assert 'tatami_auth_failures_total{reason="invalid_credentials",tenant="golden-tiger"} 1' in (
         text
     )
-    assert "# TYPE tatami_cross_tenant_attempts_total counter" in text
     assert "# TYPE tatami_checkins_ingested_total counter" in text
+    # A Golden Tiger token on Iron Crane's host, twice: the requested tenant's counter moves.
+    cross = 'tatami_cross_tenant_attempts_total{tenant="iron-crane"}'
+    assert _sample(text, cross) == 0
+    admin = bearer(api.token())
+    with Api(server, IC) as iron:
+        for expected in (1, 2):
+            assert iron.http.get("/api/students", headers=admin).status_code == 403
+            assert _sample(api.http.get("/metrics").text, cross) == expected
+    own = 'tatami_cross_tenant_attempts_total{tenant="golden-tiger"}'
+    assert _sample(api.http.get("/metrics").text, own) == 0  # counted where it was attempted
+
+
+def _sample(text: str, series: str) -> int:
+    """The value of one series in Prometheus text; 0 when absent (a counter never seen)."""
+    values = [line.rsplit(" ", 1)[1] for line in text.splitlines() if line.startswith(series + " ")]
+    assert len(values) <= 1, values
+    return int(values[0]) if values else 0
 
 
 def test_openapi_matches_the_contract_and_the_routes(env: tuple[RunningServer, Api]) -> None:

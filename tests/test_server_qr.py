@@ -11,8 +11,10 @@ import pytest
 
 from kiosk.domain.tokens import read_token, verify_signature
 from kiosk.server.clock import ManualClock
+from kiosk.server.config import RateLimit
 from kiosk.server.embedded import RunningServer
 from kiosk.server.keys import rotate_keys, verification_keys
+from kiosk.server.qr import PASS_MINUTES_MAX, PASS_MINUTES_MIN
 from kiosk.server.seed import student_id_for
 from tests.server_support import GT, IC, Api, bearer, running
 
@@ -64,6 +66,60 @@ def test_issue_pass_and_card(env: Env) -> None:
     assert card_claims is not None and card_claims.exp > reading.claims.exp + 300 * 86400
     missing = api.http.post("/api/qr", json={"studentId": str(uuid.uuid4())}, headers=staff)
     assert missing.status_code == 404
+
+
+def test_pass_lifetime_bounds_are_documented_and_enforced(env: Env) -> None:
+    _server, clock, api, staff = env
+    ttl = api.http.get("/openapi.json").json()["components"]["schemas"]["QrIn"]["properties"][
+        "ttlMinutes"
+    ]
+    (bounds,) = [branch for branch in ttl["anyOf"] if branch.get("type") == "integer"]
+    assert (bounds["minimum"], bounds["maximum"]) == (PASS_MINUTES_MIN, PASS_MINUTES_MAX)
+    student = student_id_for(GT, "close")
+    for minutes in (PASS_MINUTES_MIN - 1, PASS_MINUTES_MAX + 1):
+        refused = api.http.post(
+            "/api/qr", json={"studentId": student, "ttlMinutes": minutes}, headers=staff
+        )
+        assert refused.status_code == 422, minutes
+        error = refused.json()["error"]
+        assert set(error) == {"code", "message", "details"}
+        assert error["code"] == "validation_error" and error["message"]
+        assert [e["loc"] for e in error["details"]["errors"]] == [["body", "ttlMinutes"]]
+    for minutes in (PASS_MINUTES_MIN, PASS_MINUTES_MAX):
+        issued = api.http.post(
+            "/api/qr", json={"studentId": student, "ttlMinutes": minutes}, headers=staff
+        )
+        assert issued.status_code == 200, issued.text
+        claims = read_token(issued.json()["token"]).claims
+        assert claims is not None
+        assert claims.exp - int(clock.now().timestamp()) == minutes * 60
+
+
+def test_online_scans_are_rate_limited(tmp_path: Path) -> None:
+    # Almost no refill, so the bucket cannot fill up again while the test runs.
+    overrides = {"scan_rate": RateLimit(capacity=2, per_second=0.001)}
+    with (
+        running(tmp_path, config_overrides=overrides) as (server, _clock),
+        Api(server) as api,
+        Api(server, IC) as other,
+    ):
+        staff = bearer(api.token("assistant"))
+        token = server.issue_token(GT, student_id_for(GT, "close"))
+        assert _scan(api, staff, "not a token")[0] == 400
+        assert _scan(api, staff, token)[0] == 201
+        limited = api.http.post("/api/attendance/scan", json={"token": token}, headers=staff)
+        assert limited.status_code == 429
+        error = limited.json()["error"]
+        assert error["code"] == "rate_limited"
+        retry_after = int(limited.headers["Retry-After"])
+        assert retry_after >= 1 and error["details"]["retryAfterSeconds"] == retry_after
+        assert server.metrics.value("tatami_rate_limited_total", tenant=GT, scope="scan") == 1
+        # Refused before the token was read: only the first two scans were counted.
+        assert server.metrics.value("tatami_scans_total", tenant=GT, result="ok") == 1
+        # Another academy has its own bucket.
+        other_staff = bearer(other.token("assistant"))
+        other_token = server.issue_token(IC, student_id_for(IC, "close"))
+        assert _scan(other, other_staff, other_token)[0] == 201
 
 
 def test_online_scan_records_then_answers_duplicate(env: Env) -> None:

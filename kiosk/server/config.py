@@ -95,9 +95,12 @@ class ServerConfig:
             for origin in environ.get("CORS_ORIGINS", "").split(",")
             if origin.strip()
         )
-        level = environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        raw_level = environ.get("LOG_LEVEL", "INFO").strip()
+        level = raw_level.upper() or "INFO"
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+            raise ConfigError(
+                "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not " + repr(raw_level)
+            )
         domain = environ.get("APP_DOMAIN", "tatamitech.com").strip().lower().strip(".")
         return cls(
             database_url=environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,

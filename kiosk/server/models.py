@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.server.qr import PASS_MINUTES_DEFAULT, PASS_MINUTES_MAX, PASS_MINUTES_MIN
+
 
 class _In(BaseModel):
     # Unknown fields are ignored: clients may be newer than the server.
@@ -91,7 +93,13 @@ class MeOut(_Out):
 class QrIn(_In):
     studentId: str = Field(min_length=36, max_length=36)
     kind: Literal["pass", "card"] = "pass"
-    ttlMinutes: int | None = Field(default=None, ge=1, le=60)
+    # qr.issue's own bounds, so that /openapi.json documents what the server accepts.
+    ttlMinutes: int | None = Field(
+        default=None,
+        ge=PASS_MINUTES_MIN,
+        le=PASS_MINUTES_MAX,
+        description=f"lifetime of a pass in minutes (default {PASS_MINUTES_DEFAULT})",
+    )
 
 
 class QrOut(_Out):
