@@ -3,7 +3,7 @@
 Qt is imported only when a window is wanted, so headless commands start fast and run where Qt
 cannot. Sub-commands:
 
-    run        the kiosk (default); --demo, --headless, --source, --quit-after
+    run        the kiosk (default); --demo, --headless, --source, --fps, --loop, --quit-after
     setup      register this kiosk with the backend (admin login; password never stored)
     sync       sync --once: upload, pull, heartbeat, then print a JSON status
     roster     roster import FILE: provision offline from a roster document
@@ -136,6 +136,26 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine", default=None, help="QR decoder engine (default: the measured best)"
     )
+    parser.add_argument(
+        "--fps",
+        type=_positive_float,
+        default=None,
+        help="camera: frame rate asked of the driver (default 30); file: pace instead of the "
+        "file's own; folder: images per second (default 2); demo: feed rate (default 15)",
+    )
+    parser.add_argument(
+        "--loop", action="store_true", help="play file: and folder: sources in a loop (else once)"
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 240:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 240")
+    return value
 
 
 def _configure(args: argparse.Namespace) -> int | None:
@@ -262,6 +282,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
     """No window: a keyboard wedge on stdin, a camera, a video file, an image folder or the demo
     feed; one JSON line per scan. A registered kiosk syncs in the background meanwhile."""
+    from kiosk.adapters.backup import DailyBackup
     from kiosk.commands.headless import run_frames, run_lines
     from kiosk.services.scanning import ScanCoordinator
     from kiosk.services.sync import SyncLoop
@@ -279,7 +300,18 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
     sync_loop = None
+    config: KioskConfig = args.config
+    # At start and hourly after, as the window does: a scanner-only station runs for weeks.
+    daily = (
+        DailyBackup(
+            context.paths.database, context.paths.backups, config.backup_keep, context.clock.now
+        )
+        if config.backup_enabled
+        else None
+    )
     try:
+        if daily is not None:
+            daily.start()
         engine = context.sync_engine()
         if engine is not None:
             sync_loop = SyncLoop(engine, upload_interval=10.0 if demo else 30.0, pull_interval=60.0)
@@ -293,7 +325,14 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
         from kiosk.adapters.frames import SourceError, open_source
 
         try:
-            frame_source = open_source(source_spec, next_text=demo.next_text if demo else None)
+            frame_source = open_source(
+                source_spec,
+                next_text=demo.next_text if demo else None,
+                width=args.config.camera_width,
+                height=args.config.camera_height,
+                fps=args.fps,
+                loop=args.loop,
+            )
         except SourceError as exc:
             return _fail(str(exc))
         run_frames(
@@ -306,6 +345,8 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
         )
         return 0
     finally:
+        if daily is not None:
+            daily.stop()
         if sync_loop is not None:
             sync_loop.stop()
             if engine is not None:

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
 from kiosk.adapters.api_client import HttpBackend
-from kiosk.adapters.backup import auto_backup
+from kiosk.adapters.backup import DailyBackup
 from kiosk.adapters.config import KioskConfig
 from kiosk.adapters.frames import preview_pixels
 from kiosk.adapters.logs import LOG_FILE_NAME
@@ -93,6 +93,7 @@ class CameraRunner:
         fps: Requested frame rate.
         disabled: No camera at all (``--source none``, tests): ``start`` does nothing.
         loop: Play files and folders in a loop (benchmarks, demos from recordings).
+        size: Requested camera (or demo feed) frame size, (width, height).
     """
 
     def __init__(
@@ -105,9 +106,11 @@ class CameraRunner:
         *,
         disabled: bool = False,
         loop: bool = False,
+        size: tuple[int, int] = (1280, 720),
     ) -> None:
         self._disabled = disabled
         self._loop_files = loop
+        self._size = size
         self._frames = frames
         self._scans = scans
         self._coordinator = coordinator
@@ -150,7 +153,12 @@ class CameraRunner:
         self._stop_loop()
         try:
             source = open_source(
-                spec, next_text=self._next_text, fps=self._fps, loop=self._loop_files
+                spec,
+                next_text=self._next_text,
+                width=self._size[0],
+                height=self._size[1],
+                fps=self._fps,
+                loop=self._loop_files,
             )
         except SourceError as exc:
             self.error = str(exc)
@@ -355,6 +363,7 @@ class GuiRuntime:
         owns_context: Close the context at shutdown.
         fps: Camera (or demo feed) frame rate; None for the source's default.
         loop: Loop file and folder sources.
+        camera_size: Requested camera (or demo feed) frame size, (width, height).
     """
 
     def __init__(
@@ -372,6 +381,7 @@ class GuiRuntime:
         owns_context: bool = True,
         fps: float | None = None,
         loop: bool = False,
+        camera_size: tuple[int, int] = (1280, 720),
     ) -> None:
         self.context = context
         self._owns_context = owns_context
@@ -402,6 +412,7 @@ class GuiRuntime:
             fps=fps,
             disabled=source == "none",
             loop=loop,
+            size=camera_size,
         )
         self.source = source
         self.engine = engine
@@ -543,6 +554,7 @@ def run_gui(args: argparse.Namespace) -> int:
     demo = None
     paths = resolve_paths(args.data_dir).ensure() if not args.demo else None
     lock: QLockFile | None = None
+    daily: DailyBackup | None = None
     if paths is not None:
         lock = _take_lock(paths)
         if lock is None:
@@ -564,7 +576,14 @@ def run_gui(args: argparse.Namespace) -> int:
                 args.data_dir, window_override_minutes=config.checkin_window_minutes
             )
         if config.backup_enabled:
-            _backup_in_background(context, config.backup_keep)
+            # At start and hourly after: a kiosk runs for weeks, and only the .deb has a timer.
+            daily = DailyBackup(
+                context.paths.database,
+                context.paths.backups,
+                config.backup_keep,
+                context.clock.now,
+            )
+            daily.start()
         scale = _screen_scale(app)
         icons = resource_dir() / "icons"
         apply_theme(app, scale, icons.as_posix())
@@ -588,6 +607,9 @@ def run_gui(args: argparse.Namespace) -> int:
             if demo
             else (float(config.upload_interval_seconds), float(config.pull_interval_seconds)),
             owns_context=demo is None,
+            fps=args.fps,
+            loop=args.loop,
+            camera_size=(config.camera_width, config.camera_height),
         )
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
         runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)
@@ -607,6 +629,8 @@ def run_gui(args: argparse.Namespace) -> int:
         runtime.shutdown()
         return int(code)
     finally:
+        if daily is not None:
+            daily.stop()
         if demo is not None:
             demo.stop()
         if lock is not None:
@@ -620,18 +644,6 @@ def _configured(config: KioskConfig, key: str) -> str | None:
         return None
     value = getattr(config, key)
     return None if value == "auto" else str(value)
-
-
-def _backup_in_background(context: KioskContext, keep: int) -> None:
-    """The daily database backup, off the GUI thread (the systemd timer does it too)."""
-
-    def run() -> None:
-        try:
-            auto_backup(context.paths.database, context.paths.backups, keep, context.clock.now())
-        except Exception:
-            log.exception("automatic backup failed")
-
-    threading.Thread(target=run, name="kiosk-backup", daemon=True).start()
 
 
 def _take_lock(paths: KioskPaths) -> QLockFile | None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.adapters.backup import (
     BackupError,
+    BackupInfo,
+    DailyBackup,
     auto_backup,
     create_backup,
     inspect_database,
@@ -71,6 +74,55 @@ def test_daily_backup_once_a_day_with_retention(tmp_path: Path, provisioned: Sql
     assert [n for n in names if n.endswith("-auto.sqlite3")] == made[-3:]
     assert sum(n.endswith("-manual.sqlite3") for n in names) == 1  # never pruned automatically
     assert prune(backups, 0, "manual") and not any("manual" in p.name for p in backups.iterdir())
+
+
+def test_a_running_kiosk_backs_up_again_when_the_day_changes(
+    tmp_path: Path, provisioned: SqliteStore, clock: ManualClock
+) -> None:
+    """The periodic check of a kiosk left running: today's backup, then the next day's."""
+    backups = tmp_path / "backups"
+    clock.current = datetime(2026, 11, 1, 23, 30, tzinfo=UTC)
+    made: queue.Queue[BackupInfo] = queue.Queue()
+    # A short period stands in for the hour; the clock decides when the day changes.
+    daily = DailyBackup(provisioned.path, backups, 2, clock.now, interval=0.01, on_backup=made.put)
+    daily.start()
+    try:
+        first = made.get(timeout=30)  # at start
+        assert first.created_at.date() == date(2026, 11, 1)
+        assert daily.check() is None  # the same day: nothing more
+        clock.advance(hours=1)  # past midnight (UTC)
+        second = made.get(timeout=30)
+        assert second.created_at.date() == date(2026, 11, 2)
+        clock.advance(days=1)
+        third = made.get(timeout=30)
+        assert third.created_at.date() == date(2026, 11, 3)
+    finally:
+        daily.stop()
+    autos = [info.path for info in list_backups(backups) if info.kind == "auto"]
+    assert autos == [second.path, third.path]  # backup_keep = 2
+    assert made.empty()  # one a day, however often it checked
+
+
+def test_a_failed_daily_backup_is_logged_not_raised(
+    tmp_path: Path, provisioned: SqliteStore, clock: ManualClock
+) -> None:
+    blocked = tmp_path / "backups"
+    blocked.write_text("a file where the directory should be")
+    daily = DailyBackup(provisioned.path, blocked, 7, clock.now)
+    assert daily.check() is None  # check-ins go on; the next check tries again
+
+
+def test_the_headless_kiosk_backs_up_as_configured(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(VECTOR_ROSTER))
+    for name, extra, expected in (("on", {}, 1), ("off", {"TATAMI_BACKUP_ENABLED": "false"}, 0)):
+        data = tmp_path / name
+        env = kiosk_env(data, **extra)
+        assert kiosk("roster", "import", str(roster), env=env).returncode == 0
+        run = kiosk("run", "--headless", "--source", "stdin", env=env)
+        assert run.returncode == 0, run.stderr
+        autos = [i for i in list_backups(data / "data" / "backups") if i.kind == "auto"]
+        assert len(autos) == expected, name
 
 
 def test_two_backups_in_one_second_do_not_collide(tmp_path: Path, provisioned: SqliteStore) -> None:

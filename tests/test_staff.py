@@ -10,7 +10,7 @@ import pytest
 from kiosk.adapters.store import SqliteStore
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
-from kiosk.services.checkin import CheckInService, OverrideError
+from kiosk.services.checkin import CheckInService, OverrideError, OverrideProblem
 from kiosk.services.scanning import ScanCoordinator
 from kiosk.services.staff import PinError, PinRole, PinService, hash_pin, pin_matches
 from tests.support import ManualClock, make_token
@@ -62,8 +62,9 @@ def test_override_turns_a_failed_scan_into_an_audited_attendance(
 ) -> None:
     failed = checkin.handle_scan(make_token("suspended"), ScanSource.CAMERA)
     assert failed.outcome is Outcome.STUDENT_INACTIVE and failed.scan_id
-    with pytest.raises(OverrideError, match="note"):
+    with pytest.raises(OverrideError, match="note") as no_note:
         checkin.override_scan(failed.scan_id, "staff-1", "  ")
+    assert no_note.value.reason is OverrideProblem.NO_NOTE  # the UI words it by this code
     result = checkin.override_scan(failed.scan_id, "staff-1", "paid at the desk today")
     assert result.outcome is Outcome.ACCEPTED and result.recorded
     assert result.source is ScanSource.MANUAL
@@ -72,16 +73,18 @@ def test_override_turns_a_failed_scan_into_an_audited_attendance(
     assert override["data"]["overrides"] == failed.scan_id
     assert override["data"]["note"] == "paid at the desk today"
     # An override never counts the class twice.
-    with pytest.raises(OverrideError, match="already counts"):
+    with pytest.raises(OverrideError, match="already counts") as counted:
         checkin.override_scan(result.scan_id or "", "staff-1", "again")
+    assert counted.value.reason is OverrideProblem.ALREADY_COUNTS
     second = checkin.override_scan(failed.scan_id, "staff-1", "clicked twice")
     assert second.outcome is Outcome.DUPLICATE
 
 
 def test_override_needs_a_known_student(checkin: CheckInService) -> None:
     garbage = checkin.handle_scan("hello", ScanSource.WEDGE)
-    with pytest.raises(OverrideError, match="no known student"):
+    with pytest.raises(OverrideError, match="no known student") as unknown:
         checkin.override_scan(garbage.scan_id or "", "staff-1", "note")
+    assert unknown.value.reason is OverrideProblem.NO_STUDENT
 
 
 def test_coordinator_measures_latency_and_nudges_sync(checkin: CheckInService) -> None:

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.backup import list_backups
 from kiosk.gui import EXIT_ALREADY_RUNNING
 from tests import ui_support as ui
 from tests.ui_support import open_context, provision
@@ -88,3 +89,5 @@ def test_a_second_kiosk_on_the_same_data_refuses_to_start(tmp_path: Path) -> Non
         first.terminate()  # SIGTERM: the orderly shutdown path
         first.communicate(timeout=60)
     assert first.returncode == 0
+    # The window's daily backup ran at start (and would again each new day, hourly checks).
+    assert [i.kind for i in list_backups(data / "data" / "backups")] == ["auto"]

@@ -9,12 +9,17 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.config import load_config
 from kiosk.domain.decision import Outcome
 from kiosk.gui import GuiRuntime
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
-from kiosk.services.staff import PinRole
+from kiosk.services.staff import PinRole, StaffAccess
 from kiosk.ui.board import InstructorBoard
+from kiosk.ui.dialogs import ConfirmDialog
+from kiosk.ui.reception import ReceptionDialog
+from kiosk.ui.settings import SettingsDialog
+from kiosk.ui.staff_menu import StaffMenu
 from tests import ui_support as ui
 from tests.keyring_backends import MemoryKeyring
 from tests.ui_support import ensure_theme, make_runtime, open_context, scan_from_thread
@@ -96,6 +101,43 @@ def test_wizard_registers_against_the_reference_server(
     runtime.shutdown()
 
 
+def test_the_wizard_builds_the_configurations_url_for_each_environment(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    """One table of URL patterns: what staff choose here is what the configuration would name."""
+    ensure_theme(qapp)
+    runtime = make_runtime(open_context(tmp_path / "kiosk"))
+    runtime.start()
+    wizard = runtime.shell.wizard
+    assert wizard is not None
+    connection = wizard.connection
+    connection.slug.setText("Golden-Tiger")
+    environments = [key for key in connection.buttons if key != "custom"]
+    assert environments == ["production", "staging", "preview"]
+    for environment in environments:
+        connection.buttons[environment].setChecked(True)
+        env = {"TATAMI_ENVIRONMENT": environment, "TATAMI_TENANT": "Golden-Tiger"}
+        if environment == "preview":
+            assert connection.preview_row.isVisibleTo(wizard)  # asked for only here
+            assert connection.url is None and not wizard.next_button.isEnabled()
+            assert "preview's name" in connection.url_label.text()
+            connection.preview.setText("pr 42!")  # not a DNS label
+            assert connection.url is None and not wizard.next_button.isEnabled()
+            connection.preview.setText("PR-42")
+            env["TATAMI_PREVIEW"] = "pr-42"
+        else:
+            assert not connection.preview_row.isVisibleTo(wizard)
+        expected = load_config(None, env, {}).resolved_api_url
+        assert expected is not None and connection.url == expected
+        assert expected in connection.url_label.text() and wizard.next_button.isEnabled()
+    assert connection.url == "https://golden-tiger.pr-42.preview.tatamitech.com"
+    connection.buttons["production"].setChecked(True)
+    assert not connection.preview_row.isVisibleTo(wizard)
+    assert connection.url == "https://golden-tiger.tatamitech.com"  # the name is not used here
+    wizard.close()
+    runtime.shutdown()
+
+
 def registered_kiosk(server: RunningServer, data: Path) -> GuiRuntime:
     context = open_context(data)
     api = context.backend_for(server.base_url, GOLDEN_TIGER)
@@ -171,4 +213,59 @@ def test_account_login_and_the_online_promotion_check(
     board.check_button.click()
     qtbot.waitUntil(lambda: "TatamiTech says" in board.online_result.text(), timeout=WAIT)
     board.close()
+    runtime.shutdown()
+
+
+def test_an_assistant_account_reaches_reception_only(
+    server: RunningServer, tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    """Assistants work the front desk: reception, but never settings, wipe or exit."""
+    ui.ensure_theme(qapp)
+    runtime = registered_kiosk(server, tmp_path / "kiosk")
+    runtime.start()
+    shell = runtime.shell
+    assert server.seed is not None
+    pad = shell.ask_pin(PinRole.INSTRUCTOR)  # what the Staff button asks
+    qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
+    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.password_edit.setText(server.seed.password)
+    pad.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, ReceptionDialog), timeout=WAIT)
+    assert shell.access is StaffAccess.RECEPTION
+    assert shell.allows("reception")
+    assert not any(shell.allows(screen) for screen in ("settings", "exit", "board"))
+    assert not shell.open_screen("settings") and not shell.open_screen("exit")
+    menu = shell.open_staff_menu()  # even if a menu were reached, it offers reception only
+    assert set(menu.buttons) == {"reception"}
+    with qtbot.waitSignal(menu.closed, timeout=WAIT):
+        menu.chosen.emit("settings")
+        menu.chosen.emit("exit")
+        menu.buttons["reception"].click()  # after the refused ones, in the same order
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, ReceptionDialog), timeout=WAIT)
+    assert not any(isinstance(w, SettingsDialog | ConfirmDialog) for w in qapp.allWidgets())
+    shell.dialog.close()
+
+    # The staff-only pad (settings, exit) refuses the assistant outright.
+    pad = shell.ask_pin(PinRole.STAFF)
+    qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
+    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.password_edit.setText(server.seed.password)
+    pad.sign_in_button.click()
+    qtbot.waitUntil(
+        lambda: "cannot open the staff screens" in pad.account_message.text(), timeout=WAIT
+    )
+    assert shell.dialog is pad
+    pad.close()
+
+    # An admin account still gets the whole staff menu.
+    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
+    pad.email_edit.setText(f"admin@{GOLDEN_TIGER}.test")
+    pad.password_edit.setText(server.seed.password)
+    pad.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
+    assert shell.access is StaffAccess.STAFF
+    assert isinstance(shell.dialog, StaffMenu)
+    assert set(shell.dialog.buttons) == {"reception", "board", "settings", "exit"}
+    shell.dialog.close()
     runtime.shutdown()

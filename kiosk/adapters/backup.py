@@ -25,7 +25,8 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,8 +161,8 @@ def prune(backups: Path, keep: int, kind: Kind = "auto") -> list[Path]:
 def auto_backup(database: Path, backups: Path, keep: int, now: datetime) -> BackupInfo | None:
     """The daily backup: make one unless today's exists (UTC day), then keep the newest ``keep``.
 
-    Cheap to call often (start-up, after each sync cycle, a timer): it only looks at file names
-    when there is nothing to do.
+    Cheap to call often (start-up, :class:`DailyBackup`'s hourly check, the systemd timer): it
+    only looks at file names when there is nothing to do.
     """
     today = now.astimezone(UTC).date()
     if any(i.kind == "auto" and i.created_at.date() == today for i in list_backups(backups)):
@@ -171,6 +172,74 @@ def auto_backup(database: Path, backups: Path, keep: int, now: datetime) -> Back
     info = create_backup(database, backups, "auto", now)
     prune(backups, keep, "auto")
     return info
+
+
+class DailyBackup:
+    """The daily automatic backup of a kiosk that keeps running: at start, then every hour.
+
+    Only the ``.deb`` has a systemd timer; a kiosk left on for weeks under Windows, macOS or a
+    pip install (GUI or headless) relies on this. Each check is :func:`auto_backup`, which only
+    lists file names until the (UTC) day changes, so checking hourly is cheap and a new day's
+    backup comes within the hour. Failures are logged, never raised: a full disk must not stop
+    check-ins.
+
+    Args:
+        database: The live database.
+        backups: The backup directory.
+        keep: Automatic backups kept (``backup_keep``).
+        now: The kiosk's clock (the seam tests move across midnight).
+        interval: Seconds between checks.
+        on_backup: Called on the backup thread with each backup made.
+    """
+
+    def __init__(
+        self,
+        database: Path,
+        backups: Path,
+        keep: int,
+        now: Callable[[], datetime],
+        *,
+        interval: float = 3600.0,
+        on_backup: Callable[[BackupInfo], None] | None = None,
+    ) -> None:
+        self._database = database
+        self._backups = backups
+        self._keep = keep
+        self._now = now
+        self._interval = interval
+        self._on_backup = on_backup
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> BackupInfo | None:
+        """One check: the day's backup if it is missing (None: nothing to do, or it failed)."""
+        try:
+            info = auto_backup(self._database, self._backups, self._keep, self._now())
+        except Exception:
+            log.exception("automatic backup failed")
+            return None
+        if info is not None and self._on_backup is not None:
+            self._on_backup(info)
+        return info
+
+    def start(self) -> None:
+        """Check now and then every ``interval`` seconds, on a thread of its own."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="kiosk-backup", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self.check()
+        while not self._stop.wait(self._interval):
+            self.check()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop checking; waits for a backup being written (it is never left half done)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
 
 
 @dataclass(frozen=True, slots=True)

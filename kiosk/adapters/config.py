@@ -5,7 +5,8 @@ default. Every key is documented in ``docs/configuration.md``; :data:`KEYS` is t
 knows, and an unknown key in the file is an error (a typo must not silently fall back to a
 default on a kiosk nobody watches).
 
-Environment profiles give the API URL when ``api_url`` is not set, from the tenant slug:
+Environment profiles give the API URL when ``api_url`` is not set, from the tenant slug (the
+patterns live in :mod:`kiosk.domain.environments`, shared with the set-up wizard):
 
     production   https://{tenant}.tatamitech.com
     staging      https://{tenant}.staging.tatamitech.com
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.domain.environments import ENVIRONMENT_URLS, SLUG, environment_url
+
 ENV_PREFIX = "TATAMI_"
 
 #: Decoder engine names accepted here; ``auto`` lets the kiosk pick the measured best. Kept as
@@ -37,7 +40,6 @@ ENV_PREFIX = "TATAMI_"
 #: match ``kiosk.adapters.decoders.ENGINE_NAMES``).
 DECODER_ENGINES = ("auto", "zxing", "pyzbar", "opencv", "opencv-aruco", "wechat")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 _SOURCE = re.compile(r"^(?:stdin|demo|camera:\d{1,2}|file:.+|folder:.+)$")
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -51,12 +53,8 @@ class Environment(enum.StrEnum):
 
 
 #: URL pattern of each environment. ``{preview}`` is the preview environment's name.
-PROFILES: Mapping[Environment, str] = {
-    Environment.PRODUCTION: "https://{tenant}.tatamitech.com",
-    Environment.STAGING: "https://{tenant}.staging.tatamitech.com",
-    Environment.PREVIEW: "https://{tenant}.{preview}.preview.tatamitech.com",
-    Environment.DEVELOPMENT: "http://{tenant}.localhost:4000",
-}
+PROFILES: Mapping[Environment, str] = {env: ENVIRONMENT_URLS[env.value] for env in Environment}
+assert set(ENVIRONMENT_URLS) == set(PROFILES)
 
 
 class ConfigError(ValueError):
@@ -94,12 +92,13 @@ class KioskConfig:
 
     @property
     def resolved_api_url(self) -> str | None:
-        """``api_url`` if set, else the environment's pattern for the tenant (None: no tenant)."""
+        """``api_url`` if set, else the environment's pattern for the tenant (None: no tenant, or
+        a preview environment without its name)."""
         if self.api_url:
             return self.api_url
         if not self.tenant:
             return None
-        return PROFILES[self.environment].format(tenant=self.tenant, preview=self.preview or "")
+        return environment_url(self.environment.value, self.tenant, self.preview)
 
     def to_json(self) -> dict[str, Any]:
         """Every key with its value and origin (nothing here is secret)."""
@@ -183,7 +182,7 @@ def _environment(value: Any) -> Environment:
 
 def _slug(value: Any) -> str:
     text = _text(value).lower()
-    if not _SLUG.match(text):
+    if not SLUG.match(text):
         raise ValueError("an academy slug is lower-case letters, digits and dashes (golden-tiger)")
     return text
 

@@ -109,6 +109,29 @@ class FrameSource(Protocol):
         ...
 
 
+class Capture(Protocol):
+    """The part of ``cv2.VideoCapture`` a camera source uses (tests fake the camera here)."""
+
+    def isOpened(self) -> bool: ...  # OpenCV's spelling
+
+    def set(self, prop: int, value: float) -> bool: ...
+
+    def get(self, prop: int) -> float: ...
+
+    def read(self) -> tuple[bool, Any]: ...
+
+    def release(self) -> None: ...
+
+
+#: Opens a camera: (index, OpenCV backend) → a capture, opened or not.
+CaptureFactory: TypeAlias = Callable[[int, int], Capture]
+
+
+def open_capture(index: int, backend: int) -> Capture:
+    """The real camera, through OpenCV."""
+    return cv2.VideoCapture(index, backend)
+
+
 class SourceError(ValueError):
     """A source spec that cannot be parsed or points nowhere."""
 
@@ -175,8 +198,12 @@ class CameraSource:
         fps: Requested frame rate; the actual one is in ``actual_fps``.
         backend: OpenCV capture API. None picks ``CAP_DSHOW`` on Windows, where the default MSMF
             backend can take tens of seconds to open, and ``CAP_ANY`` elsewhere.
+        initial_backoff: Longest wait before the first reopen attempt, in seconds; it doubles
+            with each failed attempt up to ``max_backoff``.
         max_backoff: Longest wait between two reopen attempts, in seconds.
         failures_before_reopen: Consecutive failed reads after which the camera counts as gone.
+        seed: Seed of the backoff jitter.
+        capture_factory: Opens the device; the default is OpenCV's ``VideoCapture``.
     """
 
     def __init__(
@@ -187,20 +214,24 @@ class CameraSource:
         height: int = 720,
         fps: float = 30.0,
         backend: int | None = None,
+        initial_backoff: float = 0.5,
         max_backoff: float = 10.0,
         failures_before_reopen: int = 10,
         seed: int | None = None,
+        capture_factory: CaptureFactory = open_capture,
     ) -> None:
         self.index = index
         self._requested = (width, height, fps)
         if backend is None:
             backend = cv2.CAP_DSHOW if sys.platform == "win32" else cv2.CAP_ANY
         self._backend = backend
+        self._open_capture = capture_factory
+        self._initial_backoff = initial_backoff
         self._max_backoff = max_backoff
         self._failures_before_reopen = failures_before_reopen
         self._rng = random.Random(seed)
         self._interrupted = threading.Event()
-        self._capture: cv2.VideoCapture | None = None
+        self._capture: Capture | None = None
         self._status = SourceStatus(SourceState.CLOSED, f"camera {index} not opened")
         self._size: tuple[int, int] | None = None
         self._fps: float | None = None
@@ -242,20 +273,22 @@ class CameraSource:
     def _try_open(self) -> bool:
         self._status = SourceStatus(SourceState.OPENING, f"opening camera {self.index}")
         self._release()
-        width, height, fps = self._requested
-        params = [
-            cv2.CAP_PROP_FRAME_WIDTH,
-            width,
-            cv2.CAP_PROP_FRAME_HEIGHT,
-            height,
-            cv2.CAP_PROP_FPS,
-            round(fps),
-        ]
-        capture = cv2.VideoCapture(self.index, self._backend, params)
+        capture = self._open_capture(self.index, self._backend)
         if not capture.isOpened():
             capture.release()
             self._schedule_retry(f"camera {self.index} not found")
             return False
+        # Asked after opening, not as open parameters: a backend without native open parameters
+        # turns a refused one into a failed open, whereas a refused set() only leaves the
+        # driver's own mode, which is then read back and reported.
+        width, height, fps = self._requested
+        for prop, value in (
+            (cv2.CAP_PROP_FRAME_WIDTH, width),
+            (cv2.CAP_PROP_FRAME_HEIGHT, height),
+            (cv2.CAP_PROP_FPS, fps),
+        ):
+            if not capture.set(prop, float(value)):
+                log.info("camera %d refused property %d = %g", self.index, prop, value)
         self._capture = capture
         self._size = (
             int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
@@ -271,7 +304,7 @@ class CameraSource:
 
     def _schedule_retry(self, reason: str) -> None:
         # Full jitter keeps two kiosks on one USB hub from retrying in lockstep.
-        delay = min(self._max_backoff, 0.5 * 2**self._attempts)
+        delay = min(self._max_backoff, self._initial_backoff * 2**self._attempts)
         delay = self._rng.uniform(delay / 2, delay)
         self._attempts += 1
         self._next_attempt = time.monotonic() + delay

@@ -9,6 +9,7 @@ display.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 import time
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from kiosk.domain.ports import ScanSource
 from kiosk.services.scanning import ScanCoordinator
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     # OpenCV is imported only when frames are scanned: stdin scanning starts faster.
@@ -72,8 +75,10 @@ def run_frames(
     Ends when the source ends (a file or folder played once), after ``quit_after`` seconds, or
     when ``stop`` is set (signal handlers). Each scan prints one JSON line with the outcome and
     its timing: ``latencyMs`` (frame captured → outcome committed), ``decodeMs``, ``frame``.
+    A ``live`` status line also gives the actual ``width``, ``height`` and ``fps``. An engine
+    that is unknown or unavailable here is replaced by the default one, with a ``warning`` line.
     """
-    from kiosk.adapters.decoders import make_engine
+    from kiosk.adapters.decoders import EngineUnavailable, make_engine
     from kiosk.adapters.frames import SourceState
     from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, ScanLoop
 
@@ -96,12 +101,35 @@ def run_frames(
             emit(out, payload)
 
     def on_status(status: SourceStatus) -> None:
+        payload: dict[str, Any] = {"camera": str(status.state), "detail": status.detail}
+        if status.state is SourceState.LIVE:
+            # What the driver or file really gives, which may differ from what was asked.
+            size, fps = source.actual_size, source.actual_fps
+            payload["width"], payload["height"] = size if size is not None else (None, None)
+            payload["fps"] = fps
         with write_lock:
-            emit(status_stream, {"camera": str(status.state), "detail": status.detail})
+            emit(status_stream, payload)
         if status.state in (SourceState.ENDED, SourceState.FAILED):
             stopping.set()
 
-    pipeline = DecodePipeline.default() if engine is None else DecodePipeline(make_engine(engine))
+    try:
+        pipeline = (
+            DecodePipeline.default() if engine is None else DecodePipeline(make_engine(engine))
+        )
+    except EngineUnavailable as exc:
+        # A kiosk at a door keeps scanning with the engine it has rather than not at all.
+        pipeline = DecodePipeline.default()
+        log.warning("decoder %s unavailable (%s): using %s", engine, exc, pipeline.primary.name)
+        with write_lock:
+            emit(
+                status_stream,
+                {
+                    "warning": "decoder engine unavailable",
+                    "engine": pipeline.primary.name,
+                    "requested": engine,
+                    "detail": f"{exc}; scanning with {pipeline.primary.name} instead",
+                },
+            )
     loop = ScanLoop(source, pipeline, on_code, on_status=on_status)
     loop.start()
     try:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, cast
 
 from kiosk.domain.decision import (
@@ -149,8 +150,25 @@ class _LocalWindow:
         return getattr(self._roster, name)
 
 
+class OverrideProblem(StrEnum):
+    """Why an override was refused: a code the UI words in the staff's language."""
+
+    NO_NOTE = "no_note"
+    NO_STUDENT = "no_student"
+    ALREADY_COUNTS = "already_counts"
+    NOT_IN_ROSTER = "not_in_roster"
+
+
 class OverrideError(ValueError):
-    """A scan that cannot be overridden (nothing to override, no student known)."""
+    """A scan that cannot be overridden (nothing to override, no student known).
+
+    Attributes:
+        reason: Why, as a code (this layer has no translator); the message is English, for logs.
+    """
+
+    def __init__(self, reason: OverrideProblem, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class CheckInService:
@@ -233,7 +251,7 @@ class CheckInService:
         the duplicate rule still holds, so an override never counts a class twice.
         """
         if not note.strip():
-            raise OverrideError("an override needs a note")
+            raise OverrideError(OverrideProblem.NO_NOTE, "an override needs a note")
         at = now or self._clock.now()
         offset = self._clock.offset_ms
 
@@ -241,12 +259,16 @@ class CheckInService:
             roster = self._roster(ledger)
             original = next((r for r in ledger.recent_scans(500) if r.scan_id == scan_id), None)
             if roster is None or original is None or original.student_id is None:
-                raise OverrideError("that scan has no known student to check in")
+                raise OverrideError(
+                    OverrideProblem.NO_STUDENT, "that scan has no known student to check in"
+                )
             if original.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE):
-                raise OverrideError("that scan already counts")
+                raise OverrideError(OverrideProblem.ALREADY_COUNTS, "that scan already counts")
             student = roster.student(original.student_id)
             if student is None:
-                raise OverrideError("that student is not in the roster")
+                raise OverrideError(
+                    OverrideProblem.NOT_IN_ROSTER, "that student is not in the roster"
+                )
             # Staff decided at the desk: an inactive membership is what they may override.
             decision = decide_manual(student.id, roster, ledger.history, at, allow_inactive=True)
             decision = replace(decision, detail=f"override of {scan_id}")

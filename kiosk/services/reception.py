@@ -27,12 +27,8 @@ from kiosk.domain.ports import (
     SetupApi,
     Store,
 )
+from kiosk.services.staff import ACCOUNT_ACCESS
 from kiosk.services.sync import RosterFreshness, SyncStatus
-
-#: Roles that may use reception tools and settings after an account login.
-STAFF_ROLES = ("admin", "assistant")
-#: Roles that may open the instructor board after an account login.
-INSTRUCTOR_ROLES = ("admin", "instructor")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +73,17 @@ class StaffLogin:
 
 
 class StaffLoginError(Exception):
-    """The account login failed; the message is for staff."""
+    """The account login failed.
+
+    Attributes:
+        not_staff: The credentials were right but the account is not staff of this academy
+            (a code, so the UI can word it in the staff's language); otherwise the message is
+            the backend's technical answer.
+    """
+
+    def __init__(self, message: str, *, not_staff: bool = False) -> None:
+        super().__init__(message)
+        self.not_staff = not_staff
 
 
 def staff_login(api: SetupApi, email: str, password: str) -> StaffLogin:
@@ -94,8 +100,8 @@ def staff_login(api: SetupApi, email: str, password: str) -> StaffLogin:
     raw_user = body.get("user")
     user: dict[str, Any] = raw_user if isinstance(raw_user, dict) else {}
     role = str(user.get("role") or "")
-    if role not in set(STAFF_ROLES) | set(INSTRUCTOR_ROLES):
-        raise StaffLoginError("this account is not a staff account of this academy")
+    if role not in ACCOUNT_ACCESS:
+        raise StaffLoginError("this account is not a staff account of this academy", not_staff=True)
     return StaffLogin(
         user_id=str(user.get("id") or ""), role=role, name=str(user.get("name") or "")
     )

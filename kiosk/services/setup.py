@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from kiosk.domain.ports import (
     BackendError,
@@ -27,8 +28,39 @@ log = logging.getLogger(__name__)
 REGISTERING_ROLES = ("admin",)
 
 
+class SetupProblem(StrEnum):
+    """Why set-up failed: a code the UI words in the staff's language."""
+
+    LOGIN_FAILED = "login_failed"
+    NOT_ADMIN = "not_admin"
+    REGISTRATION_FAILED = "registration_failed"
+    STORAGE = "storage"
+    UNSENT_CHECKINS = "unsent_checkins"
+
+
 class SetupError(Exception):
-    """Set-up failed; the message tells staff what to do."""
+    """Set-up failed; the message (English) tells staff what to do on the command line.
+
+    Attributes:
+        reason: Why, as a code (this layer has no translator: the UI words it).
+        detail: The technical cause (backend or storage error), "" when there is none.
+        pending, parked: For ``unsent_checkins``: the check-ins a wipe would lose.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        reason: SetupProblem,
+        *,
+        detail: str = "",
+        pending: int = 0,
+        parked: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
+        self.pending = pending
+        self.parked = parked
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +84,25 @@ class SetupService:
         try:
             login = api.login(email, password)
         except BackendError as exc:
-            raise SetupError(f"login failed: {exc}") from None
+            raise SetupError(
+                f"login failed: {exc}", SetupProblem.LOGIN_FAILED, detail=str(exc)
+            ) from None
         body = login.body if isinstance(login.body, dict) else {}
         role = (body.get("user") or {}).get("role")
         if role not in REGISTERING_ROLES:
-            raise SetupError("an academy admin must register the kiosk (this account is not)")
+            raise SetupError(
+                "an academy admin must register the kiosk (this account is not)",
+                SetupProblem.NOT_ADMIN,
+            )
         try:
             registration = api.register_kiosk(str(body["accessToken"]), device_name)
         except BackendError as exc:
-            raise SetupError(f"registration failed: {exc}") from None
+            raise SetupError(
+                f"registration failed: {exc}", SetupProblem.REGISTRATION_FAILED, detail=str(exc)
+            ) from None
         now = self._clock.now()
+        before = self.identity()
+        previous_kiosk = str(before.get("kiosk_id") or "") if before else ""
 
         def pin(ledger: LedgerWriter) -> None:
             ledger.pin_identity(
@@ -76,8 +117,11 @@ class SetupService:
         try:
             self._store.write(pin)
         except StorageError as exc:
-            raise SetupError(str(exc)) from None
+            raise SetupError(str(exc), SetupProblem.STORAGE, detail=str(exc)) from None
         self._vault.set_device_token(registration.kiosk_id, registration.device_token)
+        if previous_kiosk and previous_kiosk != registration.kiosk_id:
+            # Registering again replaces the device token: the old one must not stay behind.
+            self._vault.delete_device_token(previous_kiosk)
         log.info("kiosk %s registered", registration.kiosk_id)
         return SetupResult(
             kiosk_id=registration.kiosk_id,
@@ -111,7 +155,10 @@ class SetupService:
         if pending or parked:
             raise SetupError(
                 f"{pending} check-ins are not uploaded and {parked} are parked: sync and "
-                "resolve them before wiping"
+                "resolve them before wiping",
+                SetupProblem.UNSENT_CHECKINS,
+                pending=pending,
+                parked=parked,
             )
         if identity and identity.get("kiosk_id"):
             self._vault.delete_device_token(str(identity["kiosk_id"]))

@@ -3,6 +3,10 @@
 Two PINs: ``staff`` (reception, settings, exit) and ``instructor`` (the eligibility board). The
 staff PIN opens instructor screens too. Failures and the lockout end are kept in the store, so
 pulling the plug does not reset the count.
+
+What someone who got in may open is a :class:`StaffAccess`: a PIN gives the access of its role,
+an academy account login the access of its role (:data:`ACCOUNT_ACCESS`). Assistants work the
+front desk: reception only, never settings, wipe, re-registration or exit.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,6 +31,30 @@ MAX_LOCKOUT = timedelta(hours=1)
 class PinRole(StrEnum):
     STAFF = "staff"
     INSTRUCTOR = "instructor"
+
+
+class StaffAccess(StrEnum):
+    """What a person who got past the PIN pad may open (values match :class:`PinRole`)."""
+
+    STAFF = "staff"
+    RECEPTION = "reception"
+    INSTRUCTOR = "instructor"
+
+
+#: The staff screens each access opens (the staff menu's choices).
+SCREENS: Mapping[StaffAccess, frozenset[str]] = {
+    StaffAccess.STAFF: frozenset({"reception", "board", "settings", "exit"}),
+    StaffAccess.RECEPTION: frozenset({"reception"}),
+    StaffAccess.INSTRUCTOR: frozenset({"board"}),
+}
+
+#: Academy account roles that may sign in at the kiosk, and what each may open. Other roles
+#: (students) are refused.
+ACCOUNT_ACCESS: Mapping[str, StaffAccess] = {
+    "admin": StaffAccess.STAFF,
+    "assistant": StaffAccess.RECEPTION,
+    "instructor": StaffAccess.INSTRUCTOR,
+}
 
 
 class PinError(ValueError):

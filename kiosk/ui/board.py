@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 from kiosk.domain.model import Rank
 from kiosk.services.board import BoardFilter, BoardRow, StudentDetail
 from kiosk.ui.dialogs import StaffDialog, heading, muted
-from kiosk.ui.i18n import QT_TRANSLATE_NOOP, note_text, outcome_headline, source_name
+from kiosk.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    format_date_time,
+    note_text,
+    outcome_headline,
+    source_name,
+)
 from kiosk.ui.icons import belt_icon
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
@@ -336,7 +342,7 @@ class InstructorBoard(StaffDialog):
         self.detail_stats.setText(" · ".join(parts))
         self.recent.clear()
         for record in detail.recent:
-            when = record.scanned_at.astimezone(self._zone).strftime("%d %b %H:%M")
+            when = format_date_time(record.scanned_at, self._zone)
             self.recent.addItem(
                 f"{when} · {outcome_headline(record.outcome)} · {source_name(record.source)}"
             )

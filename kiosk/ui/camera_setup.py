@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.tokens import read_token
 from kiosk.services.preferences import KioskPreferences
 from kiosk.ui.bridges import FrameBridge, ScanBridge
+from kiosk.ui.i18n import token_kind_name
 from kiosk.ui.ports import CameraPort
 from kiosk.ui.scan_screen import PreviewWidget
 
@@ -37,7 +38,7 @@ def describe_test_code(text: str, tenant_id: str) -> tuple[str, str]:
     claims = reading.claims
     if claims is None:
         return translate("CameraSetup", "Read a code, but it is not a TatamiTech code."), "warn"
-    kind = claims.kind.value
+    kind = token_kind_name(claims.kind)
     if tenant_id and claims.tenant_id != tenant_id.lower():
         return (
             translate("CameraSetup", "Read a TatamiTech %1 of another academy.").replace(

@@ -11,13 +11,21 @@ translated here by their stable *code*, never by parsing the English text.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime, QTranslator
 
 from kiosk.domain.decision import Outcome
 from kiosk.domain.eligibility import Note
+from kiosk.domain.model import StudentStatus
 from kiosk.domain.ports import ScanSource, SyncState
+from kiosk.domain.tokens import TokenKind, TokenProblem
+from kiosk.services.checkin import OverrideError, OverrideProblem
+from kiosk.services.reception import StaffLoginError
+from kiosk.services.setup import SetupError, SetupProblem
+from kiosk.services.sync import RosterFreshness
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +100,74 @@ _FLAG_NOTES: dict[str, str] = {
 }
 
 
+#: Why a scan failed, for staff (recent scans): by the decision's detail code.
+_SCAN_REASONS: dict[str, str] = {
+    TokenProblem.EMPTY: QT_TRANSLATE_NOOP("ScanReason", "empty scan"),
+    TokenProblem.TOO_LONG: QT_TRANSLATE_NOOP("ScanReason", "too long for a TatamiTech code"),
+    TokenProblem.NOT_JWS: QT_TRANSLATE_NOOP("ScanReason", "not a TatamiTech code"),
+    TokenProblem.BAD_BASE64: QT_TRANSLATE_NOOP("ScanReason", "damaged code (unreadable parts)"),
+    TokenProblem.BAD_JSON: QT_TRANSLATE_NOOP("ScanReason", "damaged code (unreadable content)"),
+    TokenProblem.BAD_HEADER: QT_TRANSLATE_NOOP("ScanReason", "code of an unknown kind"),
+    TokenProblem.BAD_CLAIMS: QT_TRANSLATE_NOOP("ScanReason", "code with missing or wrong fields"),
+    StudentStatus.SUSPENDED: QT_TRANSLATE_NOOP("ScanReason", "membership suspended"),
+    StudentStatus.FROZEN: QT_TRANSLATE_NOOP("ScanReason", "membership frozen"),
+    StudentStatus.INACTIVE: QT_TRANSLATE_NOOP("ScanReason", "membership inactive"),
+    "no_roster": QT_TRANSLATE_NOOP("ScanReason", "the kiosk has no roster yet"),
+}
+#: Details with a variable part (``alg=EdDSA``, ``override of <scan id>``): by prefix.
+_SCAN_REASON_PREFIXES: dict[str, str] = {
+    "alg=": QT_TRANSLATE_NOOP("ScanReason", "signature does not match this academy's keys"),
+    "override of ": QT_TRANSLATE_NOOP("ScanReason", "checked in anyway by staff"),
+}
+
+_TOKEN_KINDS: dict[TokenKind, str] = {
+    TokenKind.PASS: QT_TRANSLATE_NOOP("TokenKind", "pass"),
+    TokenKind.CARD: QT_TRANSLATE_NOOP("TokenKind", "card"),
+}
+
+_FRESHNESS: dict[RosterFreshness, str] = {
+    RosterFreshness.NONE: QT_TRANSLATE_NOOP("Freshness", "no roster: staff needed"),
+    RosterFreshness.FRESH: QT_TRANSLATE_NOOP("Freshness", "up to date"),
+    RosterFreshness.STALE: QT_TRANSLATE_NOOP("Freshness", "getting old"),
+    RosterFreshness.TOO_OLD: QT_TRANSLATE_NOOP("Freshness", "too old: staff needed"),
+}
+
+#: The camera's life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).
+_CAMERA_STATES: dict[str, str] = {
+    "off": QT_TRANSLATE_NOOP("CameraState", "off"),
+    "closed": QT_TRANSLATE_NOOP("CameraState", "off"),
+    "opening": QT_TRANSLATE_NOOP("CameraState", "starting"),
+    "live": QT_TRANSLATE_NOOP("CameraState", "working"),
+    "missing": QT_TRANSLATE_NOOP("CameraState", "not found"),
+    "ended": QT_TRANSLATE_NOOP("CameraState", "ended"),
+    "failed": QT_TRANSLATE_NOOP("CameraState", "failed"),
+}
+
+_OVERRIDE_PROBLEMS: dict[OverrideProblem, str] = {
+    OverrideProblem.NO_NOTE: QT_TRANSLATE_NOOP("Override", "an override needs a note."),
+    OverrideProblem.NO_STUDENT: QT_TRANSLATE_NOOP(
+        "Override", "that scan has no known student to check in."
+    ),
+    OverrideProblem.ALREADY_COUNTS: QT_TRANSLATE_NOOP("Override", "that scan already counts."),
+    OverrideProblem.NOT_IN_ROSTER: QT_TRANSLATE_NOOP(
+        "Override", "that student is no longer in the roster."
+    ),
+}
+
+_SETUP_PROBLEMS: dict[SetupProblem, str] = {
+    SetupProblem.LOGIN_FAILED: QT_TRANSLATE_NOOP(
+        "Setup", "check the email, the password and the connection."
+    ),
+    SetupProblem.NOT_ADMIN: QT_TRANSLATE_NOOP(
+        "Setup", "only an academy admin can register a kiosk, and this account is not one."
+    ),
+    SetupProblem.REGISTRATION_FAILED: QT_TRANSLATE_NOOP(
+        "Setup", "the server did not register the kiosk."
+    ),
+    SetupProblem.STORAGE: QT_TRANSLATE_NOOP("Setup", "the kiosk's database could not be written."),
+}
+
+
 def outcome_headline(outcome: Outcome) -> str:
     """The big line of a result card, in the current language."""
     return translate("Outcome", _HEADLINES[outcome])
@@ -142,6 +218,111 @@ def note_text(note: Note) -> str:
     if code in _FLAG_NOTES:
         return translate("Note", _FLAG_NOTES[code])
     return note.text  # a code this version does not know: the service's English text
+
+
+def scan_reason(detail: str) -> str:
+    """Why a scan failed, for staff, from the decision's detail code ("" when there is none).
+
+    A code this version does not know gives "": the outcome column already says what happened,
+    and the raw code stays available as a technical hint (tooltip).
+    """
+    if detail in _SCAN_REASONS:
+        return translate("ScanReason", _SCAN_REASONS[detail])
+    for prefix, text in _SCAN_REASON_PREFIXES.items():
+        if detail.startswith(prefix):
+            return translate("ScanReason", text)
+    return ""
+
+
+def token_kind_name(kind: TokenKind) -> str:
+    return translate("TokenKind", _TOKEN_KINDS[kind])
+
+
+def freshness_name(freshness: RosterFreshness) -> str:
+    return translate("Freshness", _FRESHNESS[freshness])
+
+
+def camera_state_name(state: str) -> str:
+    """A camera state for staff; an unknown state shows as it is (a technical word)."""
+    text = _CAMERA_STATES.get(state)
+    return translate("CameraState", text) if text else state
+
+
+def override_problem_text(error: OverrideError) -> str:
+    return translate("Override", _OVERRIDE_PROBLEMS[error.reason])
+
+
+def setup_problem_text(error: SetupError) -> str:
+    """What went wrong in set-up, in the staff's language (technical detail not included)."""
+    if error.reason is SetupProblem.UNSENT_CHECKINS:
+        # Plurals as two source texts (see note_text).
+        pending, parked = error.pending, error.parked
+        if pending == 1:
+            text = translate("Setup", "%n check-in is not uploaded yet.", None, pending)
+        else:
+            text = translate("Setup", "%n check-ins are not uploaded yet.", None, pending)
+        if parked:
+            if parked == 1:
+                text += " " + translate("Setup", "%n is parked for staff.", None, parked)
+            else:
+                text += " " + translate("Setup", "%n are parked for staff.", None, parked)
+        return text + " " + translate("Setup", "Sync and resolve them before wiping.")
+    return translate("Setup", _SETUP_PROBLEMS[error.reason])
+
+
+def staff_login_problem_text(error: StaffLoginError) -> str:
+    if error.not_staff:
+        return translate("Setup", "this account is not a staff account of this academy.")
+    return translate("Setup", "check the email, the password and the connection.")
+
+
+# -- dates and ages -------------------------------------------------------------------------
+
+
+def ui_locale() -> QLocale:
+    """The locale of the language the interface shows (month names, date order).
+
+    The locale name is itself a translated text, so whichever catalogue is installed decides:
+    dates can never be in another language than the words around them.
+    """
+    return QLocale(translate("Locale", "en", "QLocale name of this translation, e.g. ja"))
+
+
+def format_time(instant: datetime, zone: ZoneInfo | None = None, *, seconds: bool = False) -> str:
+    """A clock time (24 h), in ``zone`` (the academy's)."""
+    local = instant.astimezone(zone)
+    qtime = QTime(local.hour, local.minute, local.second)
+    return ui_locale().toString(qtime, "HH:mm:ss" if seconds else "HH:mm")
+
+
+def format_date(instant: datetime, zone: ZoneInfo | None = None) -> str:
+    """Day and month, in the interface language (12 May, 5月12日)."""
+    local = instant.astimezone(zone)
+    # The pattern is translated: the order of day and month differs between languages.
+    pattern = translate("Date", "d MMM", "QLocale date pattern: day and short month")
+    return ui_locale().toString(QDate(local.year, local.month, local.day), pattern)
+
+
+def format_date_time(
+    instant: datetime, zone: ZoneInfo | None = None, *, seconds: bool = False
+) -> str:
+    return f"{format_date(instant, zone)} {format_time(instant, zone, seconds=seconds)}"
+
+
+def ago_text(age: timedelta) -> str:
+    """How long ago, roughly: "just now", "12 min ago", "3 hours ago", "2 days ago"."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 1:
+        return translate("Age", "just now")
+    if minutes < 60:
+        return translate("Age", "%n min ago", None, minutes)
+    hours = minutes // 60
+    if hours < 48:
+        if hours == 1:
+            return translate("Age", "%n hour ago", None, hours)
+        return translate("Age", "%n hours ago", None, hours)
+    days = hours // 24  # not inside translate(): lupdate reads "//" as a comment
+    return translate("Age", "%n days ago", None, days)
 
 
 def choose_language(preference: str) -> str:

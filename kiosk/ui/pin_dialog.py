@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.reception import StaffLogin, StaffLoginError, staff_login
-from kiosk.services.staff import FREE_ATTEMPTS, PinCheck, PinRole
+from kiosk.services.staff import ACCOUNT_ACCESS, FREE_ATTEMPTS, PinCheck, PinRole, StaffAccess
 from kiosk.ui.dialogs import StaffDialog, muted
+from kiosk.ui.i18n import staff_login_problem_text
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 
@@ -52,8 +53,9 @@ class PinDialog(StaffDialog):
         parent: The kiosk window.
 
     Signals:
-        granted(str, str): The role (``staff`` / ``instructor``) and a staff id for the audit
-            trail (``pin:staff``, or the account's user id).
+        granted(str, str): The :class:`~kiosk.services.staff.StaffAccess` (``staff`` /
+            ``reception`` / ``instructor``) and a staff id for the audit trail (``pin:staff``,
+            or the account's user id).
     """
 
     granted = Signal(str, str)
@@ -364,22 +366,24 @@ class PinDialog(StaffDialog):
         self._tasks.run(login, self._on_account_signed_in, self._on_account_failed)
 
     def _on_account_signed_in(self, login: StaffLogin) -> None:
-        # Admins and reception get the staff screens; instructors get the board.
-        role = PinRole.INSTRUCTOR if login.role == "instructor" else PinRole.STAFF
-        if self._wanted is PinRole.STAFF and role is not PinRole.STAFF:
+        # Admins get the staff screens, assistants reception only, instructors the board.
+        access = ACCOUNT_ACCESS.get(login.role)
+        if access is None or (self._wanted is PinRole.STAFF and access is not StaffAccess.STAFF):
             self.sign_in_button.setEnabled(True)
             self.account_message.setText(
                 translate("PinDialog", "This account cannot open the staff screens.")
             )
             return
         log.info("staff access granted (account, role %s)", login.role)
-        self.granted.emit(role.value, login.user_id or f"account:{login.role}")
+        self.granted.emit(access.value, login.user_id or f"account:{login.role}")
         self.accept()
 
     def _on_account_failed(self, error: BaseException) -> None:
         self.sign_in_button.setEnabled(True)
         if isinstance(error, StaffLoginError):
-            text = translate("PinDialog", "Sign-in failed: %1").replace("%1", str(error))
+            text = translate("PinDialog", "Sign-in failed: %1").replace(
+                "%1", staff_login_problem_text(error)
+            )
         else:
             text = translate("PinDialog", "Sign-in failed. Check the connection and try again.")
         self.account_message.setText(text)

@@ -35,13 +35,25 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.decision import OUTCOME_TONE
+from kiosk.domain.ports import SyncState
 from kiosk.services.checkin import OverrideError, ScanResult
 from kiosk.services.reception import ScanRow, StudentMatch, diagnostics_files
 from kiosk.services.sync import SyncStatus
 from kiosk.ui.dialogs import StaffDialog, heading, muted
-from kiosk.ui.i18n import outcome_headline, source_name, sync_state_name
+from kiosk.ui.i18n import (
+    ago_text,
+    camera_state_name,
+    format_date_time,
+    freshness_name,
+    outcome_headline,
+    override_problem_text,
+    scan_reason,
+    source_name,
+    sync_state_name,
+)
 from kiosk.ui.icons import belt_icon, outcome_icon
 from kiosk.ui.ports import KioskServices
+from kiosk.ui.sounds import sound_status_text
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.theme import style_for
 
@@ -69,7 +81,20 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
 
 def _when(instant: datetime, zone: ZoneInfo | None = None) -> str:
     """A time as staff read it: in the academy's time zone (like the status strip)."""
-    return instant.astimezone(zone).strftime("%d %b %H:%M:%S")
+    return format_date_time(instant, zone, seconds=True)
+
+
+def _reason(row: ScanRow) -> tuple[str, str]:
+    """The reason column of a scan, for staff, and its technical hint (the raw code)."""
+    record = row.record
+    if record.sync_state is SyncState.PARKED and row.reason:
+        # The TatamiTech server's own words: this kiosk cannot translate them.
+        return row.reason, ""
+    if not record.detail:
+        return "", ""  # the result column says it all (expired, another academy...)
+    # A code this version does not know falls back to the outcome: never a raw code as text.
+    text = scan_reason(record.detail) or outcome_headline(record.outcome)
+    return text, translate("Reception", "Technical detail: %1").replace("%1", record.detail)
 
 
 def tail_lines(path: Path | None, limit: int = 400) -> list[str]:
@@ -304,23 +329,34 @@ class ReceptionDialog(StaffDialog):
         for index, row in enumerate(rows):
             record = row.record
             style = style_for(record.outcome, OUTCOME_TONE[record.outcome])
+            reason, hint = _reason(row)
             cells = (
                 _when(record.scanned_at, self._zone),
                 outcome_headline(record.outcome),
                 row.display_name or "—",
                 source_name(record.source),
                 sync_state_name(record.sync_state),
-                row.reason,
+                reason,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, record.scan_id)
                 if column == 1:
                     item.setIcon(outcome_icon(style.shape, style.glyph, style.fill))
+                if column == len(cells) - 1 and hint:
+                    item.setToolTip(hint)
                 table.setItem(index, column, item)
 
     def recent_outcomes(self) -> list[str]:
         return [row.record.outcome.value for row in self._recent_rows]
+
+    def recent_cells(self, row: int) -> list[str]:
+        """The texts of one row of the recent-scans table, as shown."""
+        table = self.recent_table
+        return [
+            item.text() if (item := table.item(row, column)) else ""
+            for column in range(table.columnCount())
+        ]
 
     def _selected_recent(self) -> ScanRow | None:
         rows = {r.record.scan_id: r for r in self._recent_rows}
@@ -364,7 +400,9 @@ class ReceptionDialog(StaffDialog):
     def _on_override_failed(self, error: BaseException) -> None:
         if isinstance(error, OverrideError):
             self.override_result.setText(
-                translate("Reception", "Not possible: %1").replace("%1", str(error))
+                translate("Reception", "Not possible: %1").replace(
+                    "%1", override_problem_text(error)
+                )
             )
         else:
             log.error("override failed: %s", type(error).__name__)
@@ -504,6 +542,7 @@ class ReceptionDialog(StaffDialog):
                 "camera": dict(services.camera.stats()),
                 "latency": services.coordinator.latency_ms(),
                 "extra": dict(extra()),
+                "now": services.clock.now(),
             }
 
         self._tasks.run(gather, self._show_health)
@@ -512,6 +551,7 @@ class ReceptionDialog(StaffDialog):
         status: SyncStatus = data["status"]
         facts, camera = data["facts"], data["camera"]
         latency, extra = data["latency"], data["extra"]
+        now: datetime = data["now"]
 
         def when(value: datetime | None) -> str:
             return _when(value, self._zone) if value else translate("Reception", "never")
@@ -535,13 +575,19 @@ class ReceptionDialog(StaffDialog):
             "events": str(status.events_pending),
             "lastUpload": when(status.last_upload_at),
             "lastPull": when(status.last_pull_at),
-            "roster": translate("Reception", "%1 students, seq %2, %3")
+            "roster": translate("Reception", "%1 students, seq %2, updated %3 (%4)")
             .replace("%1", str(status.roster_students))
             .replace("%2", str(status.roster_seq))
-            .replace("%3", status.roster_freshness.value),
+            .replace(
+                "%3",
+                ago_text(now - status.roster_pulled_at)
+                if status.roster_pulled_at
+                else translate("Reception", "never"),
+            )
+            .replace("%4", freshness_name(status.roster_freshness)),
             "keys": ", ".join(facts.get("keyIds") or []) or "—",
             "camera": translate("Reception", "%1, %2 fps")
-            .replace("%1", str(camera.get("camera_state", "off")))
+            .replace("%1", camera_state_name(str(camera.get("camera_state", "off"))))
             .replace("%2", str(camera.get("capture_fps", 0))),
             "decode": translate("Reception", "%1 frames/s, %2 ms (p50), engine %3")
             .replace("%1", str(camera.get("decode_fps", 0)))
@@ -558,7 +604,7 @@ class ReceptionDialog(StaffDialog):
                 "%1", f"{status.clock_offset_ms / 1000:+.1f}"
             )
             + (" ⚠" if status.clock_skew_warning else ""),
-            "sound": str(extra.get("sound", "")),
+            "sound": sound_status_text(str(extra.get("sound", ""))),
             "token": (
                 translate("Reception", "in the OS keyring")
                 if self._services.vault_persistent

@@ -34,7 +34,7 @@ from kiosk.ui.bridges import FrameBridge, ScanBridge
 from kiosk.ui.camera_setup import CameraSetup
 from kiosk.ui.checkin_window import CheckInWindowChoice
 from kiosk.ui.dialogs import ConfirmDialog, StaffDialog, heading, muted
-from kiosk.ui.i18n import LANGUAGES
+from kiosk.ui.i18n import LANGUAGES, setup_problem_text
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 
@@ -97,7 +97,7 @@ class SettingsDialog(StaffDialog):
         self.result_seconds.setRange(3.0, 5.0)
         self.result_seconds.setSingleStep(0.5)
         self.result_seconds.setDecimals(1)
-        self.result_seconds.setSuffix(" s")
+        self.result_seconds.setSuffix(translate("Settings", " s", "seconds"))
         self.result_seconds.setValue(prefs.result_seconds)
         self.result_seconds.setAccessibleName(translate("Settings", "Result shown for"))
         self.language = QComboBox()
@@ -339,7 +339,9 @@ class SettingsDialog(StaffDialog):
         self._tasks.run(self._services.sync.restart)
         confirm = ConfirmDialog(
             translate("Settings", "Check-ins not uploaded"),
-            translate("Settings", "%1\n\nWipe anyway and lose them?").replace("%1", str(error)),
+            translate("Settings", "%1\n\nWipe anyway and lose them?").replace(
+                "%1", setup_problem_text(error)
+            ),
             translate("Settings", "Wipe anyway"),
             self,
             danger=True,

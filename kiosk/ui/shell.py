@@ -23,7 +23,7 @@ from kiosk.domain.model import Rank
 from kiosk.domain.ports import ScanSource
 from kiosk.services.checkin import ScanResult
 from kiosk.services.preferences import KioskPreferences
-from kiosk.services.staff import PinRole
+from kiosk.services.staff import SCREENS, PinRole, StaffAccess
 from kiosk.services.sync import SyncStatus
 from kiosk.ui.board import InstructorBoard
 from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
@@ -131,6 +131,8 @@ class KioskShell(QObject):
         self.wedge = WedgeFilter(parent=self)
         self.dialog: StaffDialog | None = None
         self.wizard: SetupWizard | None = None
+        #: What the last person through the PIN pad may open (None: nobody yet).
+        self.access: StaffAccess | None = None
         self._test_mode = False
         self._roster_seq = -1
         self._status_pending = False
@@ -335,28 +337,45 @@ class KioskShell(QObject):
     @Slot(str, str)
     def _on_pin_granted(self, role: str, staff_id: str) -> None:
         self._staff_id = staff_id
-        # Let the PIN dialog finish closing before the next screen opens.
-        if role == PinRole.STAFF.value:
-            QTimer.singleShot(0, self.open_staff_menu)
-        else:
-            QTimer.singleShot(0, self.open_board)
+        self.access = StaffAccess(role)
+        # Let the PIN dialog finish closing before the next screen opens. Assistants have one
+        # screen: no menu in the way.
+        opener = {
+            StaffAccess.STAFF: self.open_staff_menu,
+            StaffAccess.RECEPTION: self.open_reception,
+            StaffAccess.INSTRUCTOR: self.open_board,
+        }[self.access]
+        QTimer.singleShot(0, opener)
+
+    def allows(self, screen: str) -> bool:
+        """Whoever got in last may open ``screen`` (a staff menu choice)."""
+        return self.access is not None and screen in SCREENS[self.access]
 
     def open_staff_menu(self) -> StaffMenu:
-        menu = StaffMenu(self.window)
+        screens = SCREENS[self.access] if self.access is not None else frozenset[str]()
+        menu = StaffMenu(self.window, screens)
         menu.chosen.connect(self._on_menu_chosen)
         self._open(menu)
         return menu
 
     @Slot(str)
     def _on_menu_chosen(self, choice: str) -> None:
+        self.open_screen(choice)
+
+    def open_screen(self, choice: str) -> bool:
+        """Open a staff menu choice if the current access allows it; False when refused."""
         opener = {
             "reception": self.open_reception,
             "board": self.open_board,
             "settings": self.open_settings,
             "exit": self.confirm_exit,
         }.get(choice)
-        if opener is not None:
-            QTimer.singleShot(0, opener)
+        if opener is None or not self.allows(choice):
+            # The menu shows only allowed choices; this guards every other way in.
+            log.warning("staff screen refused: %s (access %s)", choice, self.access)
+            return False
+        QTimer.singleShot(0, opener)
+        return True
 
     def open_board(self) -> InstructorBoard:
         board = InstructorBoard(self.services, self.tasks, self.window, zone=self.zone)

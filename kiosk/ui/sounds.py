@@ -9,15 +9,42 @@ the health panel; nothing fails.
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QUrl
 
 from kiosk.domain.decision import Outcome, Tone
 from kiosk.services.checkin import ScanResult
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+class SoundStatus(StrEnum):
+    """Whether sounds play, as a code: diagnostics keep the code, the health panel words it."""
+
+    OFF = "off"
+    NOT_STARTED = "not_started"
+    READY = "ready"
+    NO_MULTIMEDIA = "no_multimedia"
+    NO_OUTPUT = "no_output"
+    NO_FILES = "no_files"
+
+
+def sound_status_text(status: str) -> str:
+    """A sound status for staff, in the current language (an unknown code shows as it is)."""
+    texts: dict[str, str] = {
+        SoundStatus.OFF: translate("Sound", "off"),
+        SoundStatus.NOT_STARTED: translate("Sound", "not started yet"),
+        SoundStatus.READY: translate("Sound", "ready"),
+        SoundStatus.NO_MULTIMEDIA: translate("Sound", "silent: no sound system on this computer"),
+        SoundStatus.NO_OUTPUT: translate("Sound", "silent: no audio output"),
+        SoundStatus.NO_FILES: translate("Sound", "silent: no sound files"),
+    }
+    return texts.get(status, status)
+
 
 #: Sound files in ``resources/sounds`` (made by ``scripts/make_sounds.py``).
 SOUND_NAMES = ("accepted", "eligible", "duplicate", "attention", "error", "not_saved")
@@ -48,7 +75,7 @@ class SoundBoard(QObject):
 
     Attributes:
         played: Names asked for, most recent last (the health panel and tests read it).
-        status: ``off``, ``silent: <why>`` or ``ready``.
+        status: A :class:`SoundStatus` code.
     """
 
     def __init__(
@@ -69,7 +96,7 @@ class SoundBoard(QObject):
         self._effects: dict[str, Any] = {}
         self._started = False
         self.played: list[str] = []
-        self.status = "off" if not self._enabled else "not started"
+        self.status = SoundStatus.OFF if not self._enabled else SoundStatus.NOT_STARTED
 
     @property
     def available(self) -> bool:
@@ -83,12 +110,12 @@ class SoundBoard(QObject):
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError as exc:  # no PySide6-Addons, or libpulse missing
-            self.status = f"silent: QtMultimedia unavailable ({type(exc).__name__})"
-            log.info("sounds off: %s", self.status)
+            self.status = SoundStatus.NO_MULTIMEDIA
+            log.info("sounds off: QtMultimedia unavailable (%s)", type(exc).__name__)
             return
         outputs = QMediaDevices.audioOutputs()
         if not outputs:
-            self.status = "silent: no audio output"
+            self.status = SoundStatus.NO_OUTPUT
             log.info("sounds off: no audio output device")
             return
         for name in SOUND_NAMES:
@@ -99,7 +126,7 @@ class SoundBoard(QObject):
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(self._volume)
             self._effects[name] = effect
-        self.status = "ready" if self._effects else "silent: no sound files"
+        self.status = SoundStatus.READY if self._effects else SoundStatus.NO_FILES
 
     def set_enabled(self, enabled: bool, volume: float | None = None) -> None:
         enabled = enabled and self._allowed
@@ -111,9 +138,9 @@ class SoundBoard(QObject):
         if enabled and not self._started:
             self.start()
         if not enabled:
-            self.status = "off"
+            self.status = SoundStatus.OFF
         elif self._started:
-            self.status = "ready" if self._effects else self.status
+            self.status = SoundStatus.READY if self._effects else self.status
 
     def play(self, name: str) -> None:
         """Play ``name`` (remembered in :attr:`played` even when silent)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
@@ -13,13 +15,17 @@ translate = QCoreApplication.translate
 class StaffMenu(StaffDialog):
     """Big buttons to the staff screens.
 
+    Args:
+        parent: The kiosk window.
+        screens: The choices this person may open (None: all of them).
+
     Signals:
         chosen(str): ``reception``, ``board``, ``settings`` or ``exit``.
     """
 
     chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None) -> None:
+    def __init__(self, parent: QWidget | None, screens: Collection[str] | None = None) -> None:
         super().__init__(translate("StaffMenu", "Staff menu"), parent)
         self.body.addWidget(
             muted(translate("StaffMenu", "Scans keep working while a staff screen is open."))
@@ -49,7 +55,8 @@ class StaffMenu(StaffDialog):
                 translate("StaffMenu", "Close the check-in app"),
             ),
         )
-        for index, (key, title, detail) in enumerate(entries):
+        allowed = [entry for entry in entries if screens is None or entry[0] in screens]
+        for index, (key, title, detail) in enumerate(allowed):
             button = QPushButton(f"{title}\n{detail}")
             button.setAccessibleName(title)
             button.setAccessibleDescription(detail)
@@ -64,7 +71,8 @@ class StaffMenu(StaffDialog):
             grid.addWidget(button, index // 2, index % 2)
             self.buttons[key] = button
         self.body.addLayout(grid, 1)
-        self.buttons["reception"].setFocus()
+        if self.buttons:
+            next(iter(self.buttons.values())).setFocus()
 
     @Slot()
     def _on_button_clicked(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.services.sync import RosterFreshness, SyncStatus
+from kiosk.ui.i18n import format_date_time, format_time
 from kiosk.ui.icons import paint_logo
 from kiosk.ui.theme import PALETTE, parse_hex, readable_ink
 from kiosk.ui.widgets import set_pixel_font, set_style_once
@@ -265,8 +266,8 @@ class StatusStrip(QFrame):
         local = instant.astimezone(self._zone)
         now = (self._now or datetime.now(self._zone)).astimezone(self._zone)
         if local.date() == now.date():
-            return local.strftime("%H:%M")
-        return local.strftime("%d %b %H:%M")
+            return format_time(local, self._zone)
+        return format_date_time(local, self._zone)
 
     def _age_text(self, instant: datetime | None) -> str:
         if instant is None or self._now is None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.environments import PREVIEW, environment_url, is_slug
 from kiosk.services.preferences import KioskPreferences
 from kiosk.services.setup import SetupError, SetupResult
 from kiosk.services.staff import PinRole
@@ -40,31 +41,28 @@ from kiosk.ui.bridges import FrameBridge, ScanBridge
 from kiosk.ui.camera_setup import CameraSetup
 from kiosk.ui.checkin_window import CheckInWindowChoice
 from kiosk.ui.dialogs import heading, muted
+from kiosk.ui.i18n import setup_problem_text
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-#: Where each environment's academies live (``{slug}`` is the academy's slug).
-ENVIRONMENT_URLS: dict[str, str] = {
-    "production": "https://{slug}.tatamitech.com",
-    "staging": "https://{slug}.staging.tatamitech.com",
-    "preview": "https://{slug}.preview.tatamitech.com",
-}
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+(?::\d+)?(?:/\S*)?$")
 
 
-def api_url_for(environment: str, slug: str, custom_url: str) -> str | None:
-    """The backend URL for a choice, or None when the choice is incomplete."""
-    if not _SLUG.match(slug):
+def api_url_for(environment: str, slug: str, custom_url: str, preview: str = "") -> str | None:
+    """The backend URL for a choice, or None when the choice is incomplete.
+
+    The environments' patterns are the configuration's (:mod:`kiosk.domain.environments`): a
+    kiosk set up here reaches the server ``environment``/``tenant``/``preview`` would name.
+    """
+    if not is_slug(slug):
         return None
     if environment == "custom":
         url = custom_url.strip().rstrip("/")
         return url if _URL.match(url) else None
-    template = ENVIRONMENT_URLS.get(environment)
-    return template.format(slug=slug) if template else None
+    return environment_url(environment, slug, preview)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +132,22 @@ class ConnectionStep(_Step):
             self.buttons[key] = button
             self.layout_.addWidget(button)
             button.toggled.connect(self._on_input_changed)
+        # Only a preview environment has a name of its own (pr-123): asked for only then.
+        self.preview = QLineEdit()
+        self.preview.setPlaceholderText("pr-123")
+        self.preview.setAccessibleName(translate("Wizard", "Preview name"))
+        self.preview_row = QWidget()
+        preview_form = QFormLayout(self.preview_row)
+        preview_form.setContentsMargins(0, 0, 0, 0)
+        preview_form.addRow(translate("Wizard", "Preview name"), self.preview)
         self.buttons["production"].setChecked(True)
+        self.layout_.addWidget(self.preview_row)
         self.layout_.addWidget(self.custom)
         self.layout_.addWidget(self.url_label)
         self.layout_.addStretch(1)
         self.slug.textChanged.connect(self._on_input_changed)
         self.custom.textChanged.connect(self._on_input_changed)
+        self.preview.textChanged.connect(self._on_input_changed)
         self._on_input_changed()
 
     @property
@@ -148,17 +156,31 @@ class ConnectionStep(_Step):
 
     @property
     def url(self) -> str | None:
-        return api_url_for(self.environment, self.slug.text().strip().lower(), self.custom.text())
+        return api_url_for(
+            self.environment,
+            self.slug.text().strip().lower(),
+            self.custom.text(),
+            self.preview.text().strip().lower(),
+        )
 
     @Slot()
     def _on_input_changed(self) -> None:
-        self.custom.setEnabled(self.environment == "custom")
+        environment = self.environment
+        self.custom.setEnabled(environment == "custom")
+        self.preview_row.setVisible(environment == PREVIEW)
         url = self.url
-        self.url_label.setText(
-            translate("Wizard", "Server: %1").replace("%1", url)
-            if url
-            else translate("Wizard", "Enter the academy's slug (and the URL for a custom server).")
-        )
+        if url:
+            text = translate("Wizard", "Server: %1").replace("%1", url)
+        elif environment == PREVIEW and is_slug(self.slug.text().strip().lower()):
+            text = translate(
+                "Wizard",
+                "Enter the preview's name: lower-case letters, digits and dashes (pr-123).",
+            )
+        else:
+            text = translate(
+                "Wizard", "Enter the academy's slug (and the URL for a custom server)."
+            )
+        self.url_label.setText(text)
         self.changed.emit()
 
     def complete(self) -> bool:
@@ -227,8 +249,9 @@ class AccountStep(_Step):
     def first_input(self) -> QWidget | None:
         return self.email
 
-    def _say(self, text: str, role: str) -> None:
+    def _say(self, text: str, role: str, hint: str = "") -> None:
         self.status.setText(text)
+        self.status.setToolTip(hint)  # the technical cause, for whoever helps with set-up
         self.status.setProperty("role", role)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
@@ -286,12 +309,16 @@ class AccountStep(_Step):
 
     def _on_register_failed(self, error: BaseException) -> None:
         self.register_button.setEnabled(True)
+        hint = ""
         if isinstance(error, SetupError):
-            text = translate("Wizard", "Not registered: %1").replace("%1", str(error))
+            text = translate("Wizard", "Not registered: %1").replace(
+                "%1", setup_problem_text(error)
+            )
+            hint = error.detail
         else:
             log.error("registration failed: %s", type(error).__name__)
             text = translate("Wizard", "Not registered: the server could not be reached.")
-        self._say(text, "error")
+        self._say(text, "error", hint)
         self.changed.emit()
 
 
@@ -317,7 +344,7 @@ class KioskStep(_Step):
         self.result_seconds.setSingleStep(0.5)
         self.result_seconds.setDecimals(1)
         self.result_seconds.setValue(preferences.result_seconds)
-        self.result_seconds.setSuffix(" s")
+        self.result_seconds.setSuffix(translate("Wizard", " s", "seconds"))
         self.result_seconds.setAccessibleName(translate("Wizard", "Result shown for"))
         form.addRow("", self.sound)
         form.addRow(translate("Wizard", "Result shown for"), self.result_seconds)
@@ -541,11 +568,11 @@ class SetupWizard(QDialog):
                 translate("Wizard", "Kiosk id: %1").replace("%1", registered.result.kiosk_id)
             )
         if self.camera is not None:
-            spec, engine, _mirror = self.camera.chosen
+            # The choices as the lists show them ("Automatic", not the code "auto").
             lines.append(
                 translate("Wizard", "Camera: %1 · decoder: %2")
-                .replace("%1", spec)
-                .replace("%2", engine)
+                .replace("%1", self.camera.source.currentText())
+                .replace("%2", self.camera.engine.currentText())
             )
         if self.kiosk is not None:
             own = self.kiosk.checkin_window.value()

@@ -2,9 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
 <context>
+    <name>Age</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+316"/>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%n hour ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n hours ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n days ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+46"/>
+        <location filename="../../ui/board.py" line="+52"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -190,7 +218,7 @@
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+39"/>
+        <location filename="../../ui/camera_setup.py" line="+40"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -251,7 +279,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+215"/>
+        <location filename="../../gui.py" line="+223"/>
         <source>Camera %1 (%2)</source>
         <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation type="unfinished"></translation>
@@ -259,6 +287,41 @@
     <message>
         <location line="+6"/>
         <source>Demo feed (synthetic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CameraState</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-188"/>
+        <location line="+1"/>
+        <source>off</source>
+        <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -301,11 +364,43 @@
     </message>
 </context>
 <context>
+    <name>Date</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+159"/>
+        <source>d MMM</source>
+        <comment>QLocale date pattern: day and short month</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+305"/>
+        <location filename="../../gui.py" line="+308"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
         <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Freshness</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-173"/>
+        <source>no roster: staff needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>getting old</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too old: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -319,9 +414,18 @@
     </message>
 </context>
 <context>
+    <name>Locale</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+156"/>
+        <source>en</source>
+        <comment>QLocale name of this translation, e.g. ja</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Note</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+77"/>
+        <location line="-203"/>
         <source>fees not paid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -396,7 +500,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+97"/>
         <source>%n more class</source>
         <translation type="unfinished"></translation>
     </message>
@@ -459,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-106"/>
+        <location line="-174"/>
         <source>Not a TatamiTech code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -565,9 +669,32 @@
     </message>
 </context>
 <context>
+    <name>Override</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+79"/>
+        <source>an override needs a note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>that scan has no known student to check in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>that scan already counts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>that student is no longer in the roster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+68"/>
+        <location filename="../../ui/pin_dialog.py" line="+70"/>
         <source>Staff access</source>
         <translation type="unfinished"></translation>
     </message>
@@ -705,7 +832,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Sign-in failed. Check the connection and try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -713,7 +840,12 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+115"/>
+        <location filename="../../ui/reception.py" line="+97"/>
+        <source>Technical detail: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reception</source>
         <translation type="unfinished"></translation>
     </message>
@@ -785,23 +917,23 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+140"/>
+        <location line="+153"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-152"/>
         <source>Result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+139"/>
+        <location line="+152"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-151"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -812,12 +944,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+137"/>
+        <location line="+150"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-144"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation type="unfinished"></translation>
@@ -843,7 +975,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+74"/>
         <source>An override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -853,7 +985,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The override was not saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -963,12 +1095,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
+        <location line="+28"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
         <source>not registered (offline roster)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -989,11 +1122,11 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>%1 students, seq %2, %3</source>
+        <source>%1 students, seq %2, updated %3 (%4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>%1, %2 fps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1045,6 +1178,76 @@
     <message>
         <location line="+6"/>
         <source>Could not save: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScanReason</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-47"/>
+        <source>empty scan</source>
+        <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too long for a TatamiTech code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a TatamiTech code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged code (unreadable parts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged code (unreadable content)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>code of an unknown kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>code with missing or wrong fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership frozen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership inactive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the kiosk has no roster yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>signature does not match this academy&apos;s keys</source>
+        <extracomment>Details with a variable part (``alg=EdDSA``, ``override of &lt;scan id&gt;``): by prefix.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in anyway by staff</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1227,7 +1430,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-10"/>
+        <source> s</source>
+        <comment>seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <location line="+9"/>
         <source>Result shown for</source>
         <translation type="unfinished"></translation>
@@ -1406,17 +1615,71 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Wipe anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Setup</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+38"/>
+        <location line="+118"/>
+        <source>check the email, the password and the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-115"/>
+        <source>only an academy admin can register a kiosk, and this account is not one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server did not register the kiosk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the kiosk&apos;s database could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>%n check-in is not uploaded yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n check-ins are not uploaded yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n is parked for staff.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n are parked for staff.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync and resolve them before wiping.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this account is not a staff account of this academy.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+485"/>
+        <location filename="../../ui/shell.py" line="+504"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event.</extracomment>
+        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1431,9 +1694,42 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>Sound</name>
+    <message>
+        <location filename="../../ui/sounds.py" line="+39"/>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not started yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no sound system on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no audio output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no sound files</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+4"/>
+        <location filename="../../ui/i18n.py" line="-203"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1474,7 +1770,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+23"/>
+        <location filename="../../ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1527,7 +1823,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+131"/>
+        <location filename="../../ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1656,9 +1952,22 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>TokenKind</name>
+    <message>
+        <location line="+43"/>
+        <source>pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+108"/>
+        <location filename="../../ui/wizard.py" line="+106"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1695,12 +2004,12 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+47"/>
         <source>Server: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Enter the academy&apos;s slug (and the URL for a custom server).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1739,7 +2048,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Enter the admin&apos;s email and password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1769,12 +2078,12 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Not registered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Not registered: the server could not be reached.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1795,7 +2104,18 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-195"/>
+        <location line="+4"/>
+        <source>Preview name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Enter the preview&apos;s name: lower-case letters, digits and dashes (pr-123).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation type="unfinished"></translation>
@@ -1818,7 +2138,13 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source> s</source>
+        <comment>seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <location line="+2"/>
         <source>Result shown for</source>
         <translation type="unfinished"></translation>

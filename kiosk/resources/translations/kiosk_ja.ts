@@ -2,9 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP" sourcelanguage="en">
 <context>
+    <name>Age</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+316"/>
+        <source>just now</source>
+        <translation>たった今</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n min ago</source>
+        <translation>%n 分前</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%n hour ago</source>
+        <translation>%n 時間前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n hours ago</source>
+        <translation>%n 時間前</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n days ago</source>
+        <translation>%n 日前</translation>
+    </message>
+</context>
+<context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+46"/>
+        <location filename="../../ui/board.py" line="+52"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
@@ -190,7 +218,7 @@
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+39"/>
+        <location filename="../../ui/camera_setup.py" line="+40"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation>コードを読み取りましたが、TatamiTech のコードではありません。</translation>
     </message>
@@ -251,7 +279,7 @@
         <translation>カメラを再起動中…</translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+215"/>
+        <location filename="../../gui.py" line="+223"/>
         <source>Camera %1 (%2)</source>
         <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation>カメラ %1 (%2)</translation>
@@ -260,6 +288,41 @@
         <location line="+6"/>
         <source>Demo feed (synthetic)</source>
         <translation>デモ映像（合成）</translation>
+    </message>
+</context>
+<context>
+    <name>CameraState</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-188"/>
+        <location line="+1"/>
+        <source>off</source>
+        <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>starting</source>
+        <translation>起動中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>working</source>
+        <translation>動作中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>エラー</translation>
     </message>
 </context>
 <context>
@@ -301,12 +364,44 @@
     </message>
 </context>
 <context>
+    <name>Date</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+159"/>
+        <source>d MMM</source>
+        <comment>QLocale date pattern: day and short month</comment>
+        <translation>MMMd日</translation>
+    </message>
+</context>
+<context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+305"/>
+        <location filename="../../gui.py" line="+308"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
         <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation>デモ: スタッフ PIN %1 · 指導者 PIN %2</translation>
+    </message>
+</context>
+<context>
+    <name>Freshness</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-173"/>
+        <source>no roster: staff needed</source>
+        <translation>名簿なし（スタッフ対応が必要）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>up to date</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>getting old</source>
+        <translation>古くなっています</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too old: staff needed</source>
+        <translation>古すぎます（スタッフ対応が必要）</translation>
     </message>
 </context>
 <context>
@@ -319,9 +414,18 @@
     </message>
 </context>
 <context>
+    <name>Locale</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+156"/>
+        <source>en</source>
+        <comment>QLocale name of this translation, e.g. ja</comment>
+        <translation>ja</translation>
+    </message>
+</context>
+<context>
     <name>Note</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+77"/>
+        <location line="-203"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -396,7 +500,7 @@
         <translation>すべての条件を満たしています</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+97"/>
         <source>%n more class</source>
         <translation>あと %n 回の稽古</translation>
     </message>
@@ -459,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-106"/>
+        <location line="-174"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -565,9 +669,32 @@
     </message>
 </context>
 <context>
+    <name>Override</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+79"/>
+        <source>an override needs a note.</source>
+        <translation>例外処理にはメモが必要です。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>that scan has no known student to check in.</source>
+        <translation>この読み取りにはチェックインできる登録済みの生徒がいません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>that scan already counts.</source>
+        <translation>この読み取りはすでに出席として数えられています。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>that student is no longer in the roster.</source>
+        <translation>この生徒はもう名簿にいません。</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+68"/>
+        <location filename="../../ui/pin_dialog.py" line="+70"/>
         <source>Staff access</source>
         <translation>スタッフ用</translation>
     </message>
@@ -705,7 +832,7 @@
         <translation>サインインに失敗しました: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Sign-in failed. Check the connection and try again.</source>
         <translation>サインインに失敗しました。接続を確認して、もう一度お試しください。</translation>
     </message>
@@ -713,7 +840,12 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+115"/>
+        <location filename="../../ui/reception.py" line="+97"/>
+        <source>Technical detail: %1</source>
+        <translation>技術情報: %1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reception</source>
         <translation>受付</translation>
     </message>
@@ -785,23 +917,23 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+140"/>
+        <location line="+153"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-152"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+139"/>
+        <location line="+152"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-151"/>
         <source>Source</source>
         <translation>方法</translation>
     </message>
@@ -812,12 +944,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+137"/>
+        <location line="+150"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-144"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation>それでもチェックイン</translation>
@@ -843,7 +975,7 @@
         <translation>更新</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+74"/>
         <source>An override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -853,7 +985,7 @@
         <translation>できません: %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The override was not saved.</source>
         <translation>例外処理は保存されませんでした。</translation>
     </message>
@@ -963,12 +1095,13 @@
         <translation>バージョン</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
+        <location line="+28"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
         <source>not registered (offline roster)</source>
         <translation>未登録（オフライン名簿）</translation>
     </message>
@@ -989,11 +1122,11 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>%1 students, seq %2, %3</source>
-        <translation>生徒 %1 人、seq %2、%3</translation>
+        <source>%1 students, seq %2, updated %3 (%4)</source>
+        <translation>生徒 %1 人、第 %2 版、更新: %3（%4）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>%1, %2 fps</source>
         <translation>%1、%2 fps</translation>
     </message>
@@ -1046,6 +1179,76 @@
         <location line="+6"/>
         <source>Could not save: %1</source>
         <translation>保存できませんでした: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScanReason</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="-47"/>
+        <source>empty scan</source>
+        <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
+        <translation>空の読み取り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too long for a TatamiTech code</source>
+        <translation>TatamiTech のコードとしては長すぎます</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a TatamiTech code</source>
+        <translation>TatamiTech のコードではありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged code (unreadable parts)</source>
+        <translation>破損したコード（読み取れない部分があります）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged code (unreadable content)</source>
+        <translation>破損したコード（内容を読み取れません）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>code of an unknown kind</source>
+        <translation>不明な種類のコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>code with missing or wrong fields</source>
+        <translation>項目が欠けているか誤っているコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership suspended</source>
+        <translation>会員資格が停止中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership frozen</source>
+        <translation>会員資格が休会中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>membership inactive</source>
+        <translation>会員資格が無効</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the kiosk has no roster yet</source>
+        <translation>この端末にはまだ名簿がありません</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>signature does not match this academy&apos;s keys</source>
+        <extracomment>Details with a variable part (``alg=EdDSA``, ``override of &lt;scan id&gt;``): by prefix.</extracomment>
+        <translation>署名がこの道場の鍵と一致しません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in anyway by staff</source>
+        <translation>スタッフが例外としてチェックイン</translation>
     </message>
 </context>
 <context>
@@ -1227,7 +1430,13 @@
         <translation>音量</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-10"/>
+        <source> s</source>
+        <comment>seconds</comment>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <location line="+9"/>
         <source>Result shown for</source>
         <translation>結果の表示時間</translation>
@@ -1408,17 +1617,71 @@ Wipe anyway and lose them?</source>
 それでも消去して、これらを失いますか？</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Wipe anyway</source>
         <translation>それでも消去</translation>
     </message>
 </context>
 <context>
+    <name>Setup</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+38"/>
+        <location line="+118"/>
+        <source>check the email, the password and the connection.</source>
+        <translation>メールアドレス、パスワード、接続を確認してください。</translation>
+    </message>
+    <message>
+        <location line="-115"/>
+        <source>only an academy admin can register a kiosk, and this account is not one.</source>
+        <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server did not register the kiosk.</source>
+        <translation>サーバーが端末を登録しませんでした。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the kiosk&apos;s database could not be written.</source>
+        <translation>端末のデータベースに書き込めませんでした。</translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>%n check-in is not uploaded yet.</source>
+        <translation>%n 件のチェックインがまだ送信されていません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n check-ins are not uploaded yet.</source>
+        <translation>%n 件のチェックインがまだ送信されていません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n is parked for staff.</source>
+        <translation>%n 件はスタッフの対応待ちです。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n are parked for staff.</source>
+        <translation>%n 件はスタッフの対応待ちです。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync and resolve them before wiping.</source>
+        <translation>消去する前に同期して、解決してください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this account is not a staff account of this academy.</source>
+        <translation>このアカウントはこの道場のスタッフアカウントではありません。</translation>
+    </message>
+</context>
+<context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+485"/>
+        <location filename="../../ui/shell.py" line="+504"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event.</extracomment>
+        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation>端末を終了</translation>
     </message>
     <message>
@@ -1433,9 +1696,42 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>Sound</name>
+    <message>
+        <location filename="../../ui/sounds.py" line="+39"/>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not started yet</source>
+        <translation>まだ開始していません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ready</source>
+        <translation>使用できます</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no sound system on this computer</source>
+        <translation>無音（このコンピューターにはサウンド機能がありません）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no audio output</source>
+        <translation>無音（音声出力がありません）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>silent: no sound files</source>
+        <translation>無音（効果音ファイルがありません）</translation>
+    </message>
+</context>
+<context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+4"/>
+        <location filename="../../ui/i18n.py" line="-203"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1476,7 +1772,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+23"/>
+        <location filename="../../ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation>スタッフメニュー</translation>
     </message>
@@ -1529,7 +1825,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+131"/>
+        <location filename="../../ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation>道場</translation>
     </message>
@@ -1658,9 +1954,22 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>TokenKind</name>
+    <message>
+        <location line="+43"/>
+        <source>pass</source>
+        <translation>パス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card</source>
+        <translation>カード</translation>
+    </message>
+</context>
+<context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+108"/>
+        <location filename="../../ui/wizard.py" line="+106"/>
         <source>Academy and environment</source>
         <translation>道場と接続先</translation>
     </message>
@@ -1697,12 +2006,12 @@ Wipe anyway and lose them?</source>
         <translation>プレビュー</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+47"/>
         <source>Server: %1</source>
         <translation>サーバー: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Enter the academy&apos;s slug (and the URL for a custom server).</source>
         <translation>道場のスラッグ（カスタムサーバーの場合は URL も）を入力してください。</translation>
     </message>
@@ -1741,7 +2050,7 @@ Wipe anyway and lose them?</source>
         <translation>登録の状況</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Enter the admin&apos;s email and password.</source>
         <translation>管理者のメールアドレスとパスワードを入力してください。</translation>
     </message>
@@ -1771,12 +2080,12 @@ Wipe anyway and lose them?</source>
         <translation>この端末にはシステムのキーリングがありません。端末キーはメモリ内にのみ保持されるため、再起動後にスタッフの再サインインが必要です。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Not registered: %1</source>
         <translation>登録されませんでした: %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Not registered: the server could not be reached.</source>
         <translation>登録されませんでした: サーバーに接続できません。</translation>
     </message>
@@ -1797,7 +2106,18 @@ Wipe anyway and lose them?</source>
         <translation>スタッフ PIN</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-195"/>
+        <location line="+4"/>
+        <source>Preview name</source>
+        <translation>プレビュー名</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Enter the preview&apos;s name: lower-case letters, digits and dashes (pr-123).</source>
+        <translation>プレビュー名を入力してください。英小文字、数字、ハイフンが使えます（pr-123）。</translation>
+    </message>
+    <message>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation>スタッフ PIN（確認）</translation>
@@ -1820,7 +2140,13 @@ Wipe anyway and lose them?</source>
         <translation>音を鳴らす</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source> s</source>
+        <comment>seconds</comment>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <location line="+2"/>
         <source>Result shown for</source>
         <translation>結果の表示時間</translation>
