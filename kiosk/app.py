@@ -332,6 +332,8 @@ def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
                 height=args.config.camera_height,
                 fps=args.fps,
                 loop=args.loop,
+                camera_fps=args.config.camera_fps,
+                camera_backend=args.config.camera_backend,
             )
         except SourceError as exc:
             return _fail(str(exc))

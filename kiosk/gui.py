@@ -94,6 +94,8 @@ class CameraRunner:
         disabled: No camera at all (``--source none``, tests): ``start`` does nothing.
         loop: Play files and folders in a loop (benchmarks, demos from recordings).
         size: Requested camera (or demo feed) frame size, (width, height).
+        camera_fps: The camera's frame rate when ``fps`` is not given (configuration).
+        camera_backend: Capture API name (configuration ``camera_backend``).
     """
 
     def __init__(
@@ -107,8 +109,12 @@ class CameraRunner:
         disabled: bool = False,
         loop: bool = False,
         size: tuple[int, int] = (1280, 720),
+        camera_fps: float = 30.0,
+        camera_backend: str = "auto",
     ) -> None:
         self._disabled = disabled
+        self._camera_fps = camera_fps
+        self._camera_backend = camera_backend
         self._loop_files = loop
         self._size = size
         self._frames = frames
@@ -159,6 +165,8 @@ class CameraRunner:
                 height=self._size[1],
                 fps=self._fps,
                 loop=self._loop_files,
+                camera_fps=self._camera_fps,
+                camera_backend=self._camera_backend,
             )
         except SourceError as exc:
             self.error = str(exc)
@@ -364,6 +372,8 @@ class GuiRuntime:
         fps: Camera (or demo feed) frame rate; None for the source's default.
         loop: Loop file and folder sources.
         camera_size: Requested camera (or demo feed) frame size, (width, height).
+        camera_fps: The camera's frame rate when ``fps`` is not given.
+        camera_backend: Capture API name (``auto``: the platform's best).
     """
 
     def __init__(
@@ -382,6 +392,8 @@ class GuiRuntime:
         fps: float | None = None,
         loop: bool = False,
         camera_size: tuple[int, int] = (1280, 720),
+        camera_fps: float = 30.0,
+        camera_backend: str = "auto",
     ) -> None:
         self.context = context
         self._owns_context = owns_context
@@ -413,6 +425,8 @@ class GuiRuntime:
             disabled=source == "none",
             loop=loop,
             size=camera_size,
+            camera_fps=camera_fps,
+            camera_backend=camera_backend,
         )
         self.source = source
         self.engine = engine
@@ -610,6 +624,8 @@ def run_gui(args: argparse.Namespace) -> int:
             fps=args.fps,
             loop=args.loop,
             camera_size=(config.camera_width, config.camera_height),
+            camera_fps=config.camera_fps,
+            camera_backend=config.camera_backend,
         )
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
         runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)

@@ -94,6 +94,8 @@ def test_explicit_api_url_wins_over_the_profile(tmp_path: Path) -> None:
         ("log_level = 'loud'\n", {}, "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
         ("decoder_engine = 'zbar'\n", {}, "must be one of auto, zxing"),
         ("camera_source = 'webcam'\n", {}, "expected stdin, demo, camera:N"),
+        ("camera_backend = 'directx'\n", {}, "must be one of auto, any, dshow, msmf"),
+        ("", {"TATAMI_CAMERA_FPS": "0"}, "camera_fps"),
         ("api_url = 'https://x.test/api'\n", {}, "base URL only"),
         ("tenant = [\n", {}, "not valid TOML"),
         (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import random
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -165,6 +166,19 @@ def test_open_source_passes_the_requested_mode_to_the_camera() -> None:
     source = open_source("camera:2", width=800, height=600, fps=24)
     assert isinstance(source, CameraSource)
     assert source.describe() == "camera 2 (asked 800x600 @ 24 fps)"
+
+
+def test_configured_camera_rate_and_api_reach_the_camera() -> None:
+    configured = open_source("camera:0", camera_fps=15, camera_backend="msmf")
+    assert isinstance(configured, CameraSource)
+    assert configured.describe() == "camera 0 (asked 1280x720 @ 15 fps)"
+    assert configured.backend == cv2.CAP_MSMF
+    flag_wins = open_source("camera:0", fps=24, camera_fps=15, camera_backend="v4l2")
+    assert isinstance(flag_wins, CameraSource)
+    assert "@ 24 fps" in flag_wins.describe() and flag_wins.backend == cv2.CAP_V4L2
+    default = open_source("camera:0")
+    assert isinstance(default, CameraSource)
+    assert default.backend == (cv2.CAP_DSHOW if sys.platform == "win32" else cv2.CAP_ANY)
 
 
 def test_missing_camera_is_a_status_then_comes_back_when_plugged_in() -> None:

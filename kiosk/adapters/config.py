@@ -38,6 +38,7 @@ ENV_PREFIX = "TATAMI_"
 #: Decoder engine names accepted here; ``auto`` lets the kiosk pick the measured best. Kept as
 #: literals so that reading the configuration does not import OpenCV (a test checks that they
 #: match ``kiosk.adapters.decoders.ENGINE_NAMES``).
+CAMERA_BACKENDS = ("auto", "any", "dshow", "msmf", "v4l2", "avfoundation")
 DECODER_ENGINES = ("auto", "zxing", "pyzbar", "opencv", "opencv-aruco", "wechat")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
@@ -76,6 +77,8 @@ class KioskConfig:
     camera_source: str = "camera:0"
     camera_width: int = 1280
     camera_height: int = 720
+    camera_fps: int = 30
+    camera_backend: str = "auto"
     decoder_engine: str = "auto"
     log_level: str = "WARNING"
     language: str = "en"
@@ -230,6 +233,13 @@ KEYS: tuple[Key, ...] = (
     Key("camera_source", _source, "stdin | demo | camera:N | file:PATH | folder:PATH"),
     Key("camera_width", _int_parser(160, 7680), "requested camera frame width"),
     Key("camera_height", _int_parser(120, 4320), "requested camera frame height"),
+    Key("camera_fps", _int_parser(1, 120), "requested camera frame rate"),
+    Key(
+        "camera_backend",
+        _choice(CAMERA_BACKENDS),
+        "camera API: auto (DirectShow on Windows, where MSMF opens slowly), any, dshow, msmf, "
+        "v4l2, avfoundation",
+    ),
     Key("decoder_engine", _choice(DECODER_ENGINES), "QR engine; auto picks the measured best"),
     Key("log_level", _choice(LOG_LEVELS, upper=True), "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
     Key("language", _language, "user interface language"),

@@ -132,6 +132,22 @@ def open_capture(index: int, backend: int) -> Capture:
     return cv2.VideoCapture(index, backend)
 
 
+#: Capture APIs by the names the configuration uses (``camera_backend``); None: platform default.
+CAMERA_APIS: dict[str, int | None] = {
+    "auto": None,
+    "any": cv2.CAP_ANY,
+    "dshow": cv2.CAP_DSHOW,
+    "msmf": cv2.CAP_MSMF,
+    "v4l2": cv2.CAP_V4L2,
+    "avfoundation": cv2.CAP_AVFOUNDATION,
+}
+
+
+def camera_api(name: str) -> int | None:
+    """The OpenCV capture API for a configured name (unknown names: the platform default)."""
+    return CAMERA_APIS.get(name.strip().lower())
+
+
 class SourceError(ValueError):
     """A source spec that cannot be parsed or points nowhere."""
 
@@ -254,6 +270,11 @@ class CameraSource:
     def actual_fps(self) -> float | None:
         """Frame rate the driver reports (0 or unknown gives None)."""
         return self._fps
+
+    @property
+    def backend(self) -> int:
+        """The OpenCV capture API this camera is opened with."""
+        return self._backend
 
     def describe(self) -> str:
         """Short description: index, requested and actual mode."""
@@ -546,7 +567,8 @@ def open_source(
     fps: float | None = None,
     loop: bool = False,
     realtime: bool = True,
-    camera_backend: int | None = None,
+    camera_fps: float = 30.0,
+    camera_backend: str = "auto",
     seed: int = 0,
 ) -> FrameSource:
     """Build (not open) a source from ``camera:N``, ``file:PATH``, ``folder:PATH`` or ``demo``.
@@ -556,10 +578,13 @@ def open_source(
         next_text: For ``demo``: supplies the texts the synthetic feed shows.
         width: Requested camera width / demo frame width.
         height: Requested camera height / demo frame height.
-        fps: Camera request, folder pace (default 2), file pace override, demo pace (default 15).
+        fps: Camera request (wins over ``camera_fps``), folder pace (default 2), file pace
+            override, demo pace (default 15).
         loop: Loop files and folders.
         realtime: Pace files and the demo feed in real time.
-        camera_backend: OpenCV capture API for cameras (e.g. ``cv2.CAP_DSHOW``).
+        camera_fps: The camera's frame rate when ``fps`` is not given (configuration).
+        camera_backend: Capture API by name (:data:`CAMERA_APIS`); ``auto`` is the platform's
+            best (DirectShow on Windows).
         seed: Seed of the demo feed and camera backoff jitter.
 
     Raises:
@@ -576,8 +601,8 @@ def open_source(
             index,
             width=width,
             height=height,
-            fps=fps or 30.0,
-            backend=camera_backend,
+            fps=fps or camera_fps,
+            backend=camera_api(camera_backend),
             seed=seed,
         )
     if kind == "file":
