@@ -96,6 +96,8 @@ class SoundBoard(QObject):
         self._effects: dict[str, Any] = {}
         self._started = False
         self.played: list[str] = []
+        # What probing the audio output found; turning sound off and on again shows it again.
+        self._probed = SoundStatus.NOT_STARTED
         self.status = SoundStatus.OFF if not self._enabled else SoundStatus.NOT_STARTED
 
     @property
@@ -110,12 +112,12 @@ class SoundBoard(QObject):
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError as exc:  # no PySide6-Addons, or libpulse missing
-            self.status = SoundStatus.NO_MULTIMEDIA
+            self.status = self._probed = SoundStatus.NO_MULTIMEDIA
             log.info("sounds off: QtMultimedia unavailable (%s)", type(exc).__name__)
             return
         outputs = QMediaDevices.audioOutputs()
         if not outputs:
-            self.status = SoundStatus.NO_OUTPUT
+            self.status = self._probed = SoundStatus.NO_OUTPUT
             log.info("sounds off: no audio output device")
             return
         for name in SOUND_NAMES:
@@ -126,7 +128,8 @@ class SoundBoard(QObject):
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(self._volume)
             self._effects[name] = effect
-        self.status = SoundStatus.READY if self._effects else SoundStatus.NO_FILES
+        self._probed = SoundStatus.READY if self._effects else SoundStatus.NO_FILES
+        self.status = self._probed
 
     def set_enabled(self, enabled: bool, volume: float | None = None) -> None:
         enabled = enabled and self._allowed
@@ -140,7 +143,7 @@ class SoundBoard(QObject):
         if not enabled:
             self.status = SoundStatus.OFF
         elif self._started:
-            self.status = SoundStatus.READY if self._effects else self.status
+            self.status = self._probed
 
     def play(self, name: str) -> None:
         """Play ``name`` (remembered in :attr:`played` even when silent)."""

@@ -1,0 +1,235 @@
+"""Reception against the real reference server: a refused upload parked with its reason, an
+override and a manual check-in arriving at the server; the health panel's camera figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.decision import Outcome
+from kiosk.gui import GuiRuntime
+from kiosk.server import schema
+from kiosk.server.embedded import RunningServer, start_server
+from kiosk.server.seed import GOLDEN_TIGER
+from kiosk.ui.reception import ReceptionDialog
+from tests import ui_support as ui
+from tests.server_support import Api, bearer
+from tests.ui_support import make_runtime, open_context, scan_from_thread
+
+WAIT = 20_000
+SECRET = "reception-tests-jwt-secret-that-is-long-enough-for-any-environment"
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(qapp: QApplication) -> Iterator[None]:
+    with ui.no_leaked_windows():
+        yield
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    running = start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}", jwt_secret=SECRET)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def kiosk(server: RunningServer, tmp_path: Path, qapp: QApplication) -> Iterator[GuiRuntime]:
+    """A kiosk registered against the server, uploading every second, rarely pulling."""
+    ui.ensure_theme(qapp)
+    assert server.seed is not None
+    context = open_context(tmp_path / "kiosk")
+    api = context.backend_for(server.base_url, GOLDEN_TIGER)
+    try:
+        context.setup.register(
+            api, server.base_url, f"admin@{GOLDEN_TIGER}.test", server.seed.password, "desk"
+        )
+    finally:
+        api.close()
+    runtime = make_runtime(context, sync_intervals=(1.0, 600.0))
+    runtime.start()
+    try:
+        yield runtime
+    finally:
+        runtime.shutdown()
+
+
+def regulars(server: RunningServer) -> list[str]:
+    """Seeded students with nothing special about them (not eligible, suspended...)."""
+    assert server.seed is not None
+    tiger = server.seed.tenants[GOLDEN_TIGER]
+    return [sid for sid in tiger.student_ids if sid not in tiger.students.values()]
+
+
+def check_in_by_name(
+    runtime: GuiRuntime, reception: ReceptionDialog, qtbot: QtBot, student_id: str
+) -> None:
+    roster = runtime.context.store.read(lambda ledger: ledger.roster)
+    assert roster is not None
+    student = roster.student(student_id)
+    assert student is not None
+    reception.tabs.setCurrentIndex(0)
+    reception.name_search.setText(student.display_name)
+
+    def row_of_student() -> int:
+        for row in range(reception.matches.count()):
+            if reception.matches.item(row).data(Qt.ItemDataRole.UserRole) == student_id:
+                return row
+        return -1
+
+    qtbot.waitUntil(lambda: row_of_student() >= 0, timeout=WAIT)
+    reception.matches.setCurrentRow(row_of_student())
+    with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
+        reception.checkin_button.click()
+    result = made.args[0]
+    assert result.outcome is Outcome.ACCEPTED and result.student_id == student_id
+
+
+def test_a_checkin_the_server_refuses_is_parked_with_its_reason(
+    kiosk: GuiRuntime, server: RunningServer, qtbot: QtBot
+) -> None:
+    qtbot.waitUntil(lambda: kiosk.sync.status().roster_students > 0, timeout=WAIT)
+    leaver = regulars(server)[0]
+    with Api(server) as admin:  # the office deletes the student; the kiosk has not heard yet
+        deleted = admin.http.delete(f"/api/students/{leaver}", headers=bearer(admin.token()))
+        assert deleted.status_code == 204, deleted.text
+    reception = kiosk.shell.open_reception()
+    check_in_by_name(kiosk, reception, qtbot, leaver)  # offline first: accepted here
+
+    strip = kiosk.shell.window.strip
+    qtbot.waitUntil(lambda: kiosk.sync.status().parked == 1, timeout=WAIT)
+    assert kiosk.sync.status().pending == 0  # parked, never blocking the queue
+    kiosk.shell.refresh_status()
+    qtbot.waitUntil(lambda: "1 check-in needs staff" in strip.pill_texts(), timeout=WAIT)
+    assert strip.queue.level == "bad"
+
+    reception.tabs.setCurrentIndex(2)  # needs attention
+    table = reception.parked_table
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
+    reason = table.item(0, 2).text()
+    assert "unknown_student" in reason  # the server's own reason, kept with the item
+    assert reception.requeue_button.isEnabled()
+    with server.database.read_tx() as conn:
+        refused = conn.execute(
+            sa.select(schema.kiosk_checkins.c.status, schema.kiosk_checkins.c.reason).where(
+                schema.kiosk_checkins.c.student_id == leaver
+            )
+        ).one()
+    assert tuple(refused) == ("rejected", "unknown_student")
+    reception.close()
+
+
+def test_override_with_a_note_and_manual_checkin_reach_the_server(
+    kiosk: GuiRuntime, server: RunningServer, qtbot: QtBot
+) -> None:
+    qtbot.waitUntil(lambda: kiosk.sync.status().roster_students > 0, timeout=WAIT)
+    late, walk_in = regulars(server)[:2]
+    expired = server.issue_token(
+        GOLDEN_TIGER, late, "pass", now=server.clock.now() - timedelta(hours=1)
+    )
+    scan_from_thread(kiosk, expired)
+    controller = kiosk.shell.controller
+    qtbot.waitUntil(lambda: controller.current is not None, timeout=WAIT)
+    failed = controller.current
+    assert failed is not None and failed.outcome is Outcome.EXPIRED and failed.scan_id
+
+    reception = kiosk.shell.open_reception()
+    reception.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
+    reception.select_recent(failed.scan_id)
+    note = "phone battery died, ID checked at the desk"
+    reception.override_note.setText(note)
+    with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
+        reception.override_button.click()
+    override = made.args[0]
+    assert override.outcome is Outcome.ACCEPTED and override.student_id == late
+    check_in_by_name(kiosk, reception, qtbot, walk_in)
+
+    reception.tabs.setCurrentIndex(3)  # health: staff press "Sync now"
+    reception.sync_button.click()
+    qtbot.waitUntil(
+        lambda: (status := kiosk.sync.status()).pending == 0 and status.events_pending == 0,
+        timeout=WAIT,
+    )
+    A = schema.attendance
+    with server.database.read_tx() as conn:
+        rows = conn.execute(
+            sa.select(A.c.student_id, A.c.source, A.c.created_by, A.c.scan_id).where(
+                A.c.student_id.in_([late, walk_in]), A.c.kiosk_id.is_not(None)
+            )
+        ).all()
+    by_student = {row.student_id: row for row in rows}
+    assert len(rows) == 2  # from this kiosk: the override and the walk-in, nothing else
+    assert failed.scan_id not in {row.scan_id for row in rows}  # the expired scan never counts
+    assert by_student[late].scan_id == override.scan_id
+    for row in rows:
+        assert (row.source, row.created_by) == ("manual", "pin:staff")
+
+    with Api(server) as admin:
+        answer = admin.http.get(
+            "/api/events", params={"kind": "override"}, headers=bearer(admin.token())
+        )
+    assert answer.status_code == 200, answer.text
+    events = answer.json()["events"]
+    assert len(events) == 1
+    data = events[0]["data"]
+    assert data["overrides"] == failed.scan_id and data["scanId"] == override.scan_id
+    assert data["note"] == note and data["staff"] == "pin:staff"
+    assert data["outcome"] == "accepted"
+    reception.close()
+
+
+# -- health: camera figures from the real scan loop -----------------------------------------
+
+
+def test_health_panel_shows_camera_fps_and_decode_rate(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    ui.ensure_theme(qapp)
+    context = open_context(tmp_path / "kiosk")
+    ui.provision(context)
+    # The synthetic camera shows an empty lobby: frames to read and decode, no codes.
+    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=8.0)
+    runtime.start()
+    try:
+        qtbot.waitUntil(lambda: runtime.camera.stats().get("decode_fps", 0) > 0, timeout=WAIT)
+        reception = runtime.shell.open_reception()
+        reception.tabs.setCurrentIndex(3)
+        fps = re.compile(r", (\d+(?:\.\d+)?) fps$")
+        decode = re.compile(r"^(\d+(?:\.\d+)?) frames/s, (\d+(?:\.\d+)?) ms \(p50\), engine (\S+)$")
+
+        def figures() -> tuple[float, float, str] | None:
+            camera = fps.search(reception.health_values.get("camera", ""))
+            decoding = decode.match(reception.health_values.get("decode", ""))
+            if not (camera and decoding):
+                return None
+            return float(camera[1]), float(decoding[1]), decoding[3]
+
+        qtbot.waitUntil(
+            lambda: (f := figures()) is not None and f[0] > 0 and f[1] > 0, timeout=WAIT
+        )
+        shown = figures()
+        assert shown is not None
+        capture_fps, decode_fps, engine = shown
+        assert capture_fps <= 8.5 and decode_fps <= 8.5  # measured, not the requested rate
+        assert engine in runtime.camera.engines()
+        shown_labels = {
+            label.accessibleName(): label.text()
+            for label in reception.findChildren(QLabel)
+            if label.accessibleName() in ("Camera", "Decoding")
+        }
+        assert shown_labels == {
+            "Camera": reception.health_values["camera"],
+            "Decoding": reception.health_values["decode"],
+        }
+        reception.close()
+    finally:
+        runtime.shutdown()
