@@ -249,3 +249,55 @@ def test_staff_window_applies_unless_the_installer_fixed_one(
     assert fixed.window_set_by_configuration == 240
     clock.advance(minutes=180)  # past the academy's and the staff's, inside the installer's
     assert fixed.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE
+
+
+#: Bad codes a student can show; each is a validity outcome, whatever her check-ins say.
+_BAD_CODES = {
+    "expired": Outcome.EXPIRED,
+    "revoked": Outcome.REVOKED,
+    "forged": Outcome.BAD_SIGNATURE,
+    "other_academy": Outcome.WRONG_TENANT,
+}
+
+
+def _bad_code(kind: str, clock: ManualClock) -> str:
+    now = clock.now()
+    if kind == "expired":
+        return make_token("ana", now=now - timedelta(hours=1), ttl=timedelta(minutes=10))
+    if kind == "revoked":
+        return make_token("ana", now=now, nonce=roster_doc()["revokedNonces"][0])
+    if kind == "forged":  # this academy's key id, another key
+        return make_token("ana", now=now, key=OTHER_KEY)
+    return make_token(
+        "ana", now=now, tenant_id="0b9d5b7e-0000-4000-8000-000000000001", key=OTHER_KEY
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(_BAD_CODES))
+def test_validity_before_duplicates(
+    checkin: CheckInService, provisioned: SqliteStore, clock: ManualClock, kind: str
+) -> None:
+    """DESIGN §4: a bad code from a student already checked in is refused, not "already in"."""
+    card = make_token("ana", kind="card", ttl=timedelta(days=30))
+    assert checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(minutes=20)  # well inside the 120-minute window
+    result = checkin.handle_scan(_bad_code(kind, clock), ScanSource.CAMERA)
+    assert result.outcome is _BAD_CODES[kind] and result.tone is Tone.RED
+    assert not result.recorded and result.previous_at is None
+    assert counts(provisioned)["pending"] == 1
+    # The contrast (docs/decisions.md): a valid code of hers in the same window is a duplicate.
+    assert checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.DUPLICATE
+
+
+def test_pass_spent_by_someone_else_is_replay_inside_her_window(
+    checkin: CheckInService, clock: ManualClock
+) -> None:
+    """The friendlier duplicate covers only her own pass: a nonce Ben spent stays a replay."""
+    card = make_token("ana", kind="card", ttl=timedelta(days=30))
+    assert checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(minutes=20)
+    nonce = "shared-pass-nonce-00000"
+    ben = make_token("ben", now=clock.now(), nonce=nonce)
+    assert checkin.handle_scan(ben, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    hers = make_token("ana", now=clock.now(), nonce=nonce)
+    assert checkin.handle_scan(hers, ScanSource.CAMERA).outcome is Outcome.REPLAY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,117 @@ def test_layering_contracts_hold() -> None:
     result = run_tool("lint-imports", "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower() or " 0 broken" in result.stdout.lower()
+
+
+#: What kiosk.domain may import (DESIGN §2: pure rules, stdlib plus PyJWT/cryptography).
+#: Standard-library modules that do no I/O. ``urllib.parse`` only splits strings (the QR may be
+#: a URL with ``?token=``); ``zoneinfo`` reads the time-zone database, which is static data.
+DOMAIN_STDLIB = frozenset(
+    {
+        "__future__",
+        "abc",
+        "base64",
+        "binascii",
+        "bisect",
+        "collections",
+        "collections.abc",
+        "copy",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "enum",
+        "fractions",
+        "functools",
+        "hashlib",
+        "hmac",
+        "itertools",
+        "json",
+        "math",
+        "operator",
+        "re",
+        "statistics",
+        "string",
+        "types",
+        "typing",
+        "unicodedata",
+        "urllib.parse",
+        "uuid",
+        "zoneinfo",
+    }
+)
+DOMAIN_THIRD_PARTY = ("jwt", "cryptography")
+#: Never allowed, whatever the list above grows into: these touch files, processes or network.
+IO_MODULES = frozenset(
+    [
+        "os",
+        "pathlib",
+        "shutil",
+        "io",
+        "tempfile",
+        "glob",
+        "socket",
+        "subprocess",
+        "urllib",
+        "urllib.request",
+        "http",
+        "sqlite3",
+        "threading",
+        "logging",
+        "sys",
+        "signal",
+        "select",
+    ]
+)
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a file imports, wherever the import statement is (functions too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            # kiosk/domain has no sub-packages: "." is kiosk.domain, ".." already kiosk.
+            base = {0: "", 1: "kiosk.domain"}.get(node.level, "kiosk")
+            found.add(".".join(part for part in (base, node.module) if part))
+    return found
+
+
+def domain_violations(modules: set[str]) -> set[str]:
+    def allowed(name: str) -> bool:
+        top = name.split(".")[0]
+        return (
+            name in DOMAIN_STDLIB
+            or top in DOMAIN_THIRD_PARTY
+            or name == "kiosk.domain"
+            or name.startswith("kiosk.domain.")
+        )
+
+    return {name for name in modules if not allowed(name)}
+
+
+def test_domain_imports_only_pure_stdlib_jwt_and_cryptography() -> None:
+    """An allowlist, not a blocklist: a new import in kiosk.domain needs a decision here."""
+    assert all(name.split(".")[0] in sys.stdlib_module_names for name in DOMAIN_STDLIB)
+    assert not DOMAIN_STDLIB & IO_MODULES
+    files = sorted((ROOT / "kiosk" / "domain").rglob("*.py"))
+    assert files
+    bad = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in files
+        for name in domain_violations(imported_modules(path.read_text(encoding="utf-8")))
+    }
+    assert not bad, "kiosk.domain must stay pure (DESIGN §2):\n" + "\n".join(sorted(bad))
+
+
+def test_domain_allowlist_catches_io() -> None:
+    sample = "import os\nfrom pathlib import Path\ndef f():\n    import urllib.request\n"
+    assert domain_violations(imported_modules(sample)) == {"os", "pathlib", "urllib.request"}
+    assert domain_violations(imported_modules("from ..services import board\n")) == {
+        "kiosk.services"
+    }
+    fine = "import jwt\nfrom cryptography.x509 import Name\nfrom . import model\n"
+    assert domain_violations(imported_modules(fine)) == set()
 
 
 def test_ruff_is_clean() -> None:

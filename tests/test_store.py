@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.adapters.schema import NewerDatabaseError
-from kiosk.adapters.store import SqliteStore
+from kiosk.adapters.store import SPENT_PASS_MARGIN, SqliteStore
+from kiosk.domain.decision import Outcome, Tone
 from kiosk.domain.ports import ScanSource, StorageError
 from kiosk.domain.roster import RosterError
 from kiosk.services.checkin import CheckInService
@@ -171,3 +175,107 @@ def test_close_finishes_queued_writes(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "k.sqlite3")
     assert conn.execute("SELECT count(*) FROM kiosk_state").fetchone()[0] == 50
     conn.close()
+
+
+def _spent(store: SqliteStore, nonce: str) -> bool:
+    return store.read(lambda ledger: ledger.history.pass_use(nonce)) is not None
+
+
+def test_roster_apply_prunes_spent_passes_long_expired(
+    checkin: CheckInService, provisioned: SqliteStore, clock: ManualClock
+) -> None:
+    """Spent nonces go once their pass expired plus the margin; fresher ones stay."""
+    started = clock.now()
+    # A 10-minute pass is remembered for at least an hour (kiosk/services/checkin.py).
+    old = make_token("ana", nonce="old-pass-nonce-0000000", now=started)
+    assert checkin.handle_scan(old, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    clock.advance(hours=3)
+    recent = make_token("ben", nonce="recent-pass-nonce-0000", now=clock.now())
+    assert checkin.handle_scan(recent, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    long_lived = make_token(
+        "carla", nonce="long-pass-nonce-000000", now=clock.now(), ttl=timedelta(days=3)
+    )
+    assert checkin.handle_scan(long_lived, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+    provisioning = ProvisioningService(provisioned, clock)
+
+    # Ana's pass expired, but within the margin: kept.
+    clock.current = started + timedelta(hours=1) + SPENT_PASS_MARGIN - timedelta(seconds=1)
+    provisioning.apply_document(roster_doc(seq=101))
+    assert _spent(provisioned, "old-pass-nonce-0000000")
+
+    clock.current = started + timedelta(hours=1) + SPENT_PASS_MARGIN + timedelta(seconds=1)
+    provisioning.apply_document(roster_doc(seq=102))
+    assert not _spent(provisioned, "old-pass-nonce-0000000")
+    assert _spent(provisioned, "recent-pass-nonce-0000")  # expired 1 h 59 min ago: kept
+    assert _spent(provisioned, "long-pass-nonce-000000")  # still valid: kept
+    # The pruned pass shown again is still refused: expiry is checked before replay.
+    assert checkin.handle_scan(old, ScanSource.CAMERA).outcome is Outcome.EXPIRED
+    # The still-valid pass is still a replay (past the duplicate window, so not "duplicate").
+    replayed = checkin.handle_scan(long_lived, ScanSource.CAMERA)
+    assert replayed.outcome is Outcome.REPLAY and not replayed.recorded
+
+
+def test_opening_the_store_prunes_spent_passes(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "k.sqlite3"
+    with SqliteStore(path, clock=clock) as store:
+        ProvisioningService(store, clock).apply_document(VECTOR_ROSTER)
+        service = CheckInService(store, clock)
+        for name in ("ana", "ben"):
+            token = make_token(name, nonce=f"{name}-pass-nonce-0000000", now=clock.now())
+            assert service.handle_scan(token, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+            clock.advance(days=2)
+    # Reopened two days after Ben's pass (four after Ana's): no roster pull needed.
+    clock.advance(hours=-23)
+    with SqliteStore(path, clock=clock) as reopened:
+        assert not _spent(reopened, "ana-pass-nonce-0000000")
+        assert _spent(reopened, "ben-pass-nonce-0000000")
+
+
+def _fds_on(path: Path) -> set[int]:
+    found = set()
+    for entry in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone by now
+            if os.readlink(entry) == str(path):
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+def test_io_error_during_a_scan_is_not_saved_and_never_green(
+    tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A real SQLITE_IOERR, not only a full disk (DESIGN §7).
+
+    The writer's WAL descriptor is pointed at a read-only file for one scan, so SQLite's commit
+    gets EBADF from write(2); then the descriptor is restored and scanning goes on.
+    """
+    path = tmp_path / "k.sqlite3"
+    wal = Path(f"{path}-wal")
+    store = SqliteStore(path)
+    try:
+        # Only the writer has the WAL open yet: readers open theirs on first use.
+        (writer_wal,) = _fds_on(wal)
+        ProvisioningService(store, clock).apply_document(VECTOR_ROSTER)
+        service = CheckInService(store, clock)
+        card = make_token("ana", kind="card", ttl=timedelta(days=30))
+        assert service.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+        (tmp_path / "read-only").write_bytes(b"")
+        read_only = os.open(tmp_path / "read-only", os.O_RDONLY)
+        original = os.dup(writer_wal)
+        os.dup2(read_only, writer_wal)
+        try:
+            clock.advance(hours=3)  # a new attendance, not a duplicate
+            failed = service.handle_scan(card, ScanSource.CAMERA)
+        finally:
+            os.dup2(original, writer_wal)
+            os.close(original)
+            os.close(read_only)
+        assert failed.outcome is Outcome.NOT_SAVED and failed.tone is Tone.RED
+        assert not failed.recorded and failed.scan_id is None
+        assert "disk I/O error" in caplog.text  # SQLITE_IOERR_WRITE, not SQLITE_FULL
+        assert store.read(lambda ledger: ledger.counts())["pending"] == 1
+        clock.advance(hours=3)  # the file is writable again: the next scan is saved
+        assert service.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
+        assert store.read(lambda ledger: ledger.counts())["pending"] == 2
+    finally:
+        store.close()

@@ -65,17 +65,17 @@ def test_within_days_filter(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     assert board.within_days.value() == 14 and not board.within_days_on.isChecked()
 
     names = reloaded(board, qtbot, lambda: board.within_days_on.setChecked(True))
-    # Within 14 days: eligible Ivy, Lia (10 days short) and Noa (days done, classes short);
-    # Max is 40 days short, Kai also owes fees.
-    assert names == ["Ivy", "Lia", "Noa"]
+    # Within 14 days: eligible Ivy and Lia (10 days short); Noa's days are done but classes
+    # are short, Max is 40 days short, Kai also owes fees.
+    assert names == ["Ivy", "Lia"]
     assert board.current_filter().within_days == 14
-    assert "3 students shown" in board.footer.text()
+    assert "2 students shown" in board.footer.text()
 
     names = reloaded(board, qtbot, lambda: board.within_days.setValue(5))
-    assert names == ["Ivy", "Noa"]  # Lia's 10 days are too far now
+    assert names == ["Ivy"]  # Lia's 10 days are too far now
 
     names = reloaded(board, qtbot, lambda: board.within_days.setValue(45))
-    assert names == ["Ivy", "Lia", "Max", "Noa"]
+    assert names == ["Ivy", "Lia", "Max"]
 
     # Both limits together: within 45 days and within 0 classes.
     board.within_classes.setValue(0)
@@ -83,7 +83,7 @@ def test_within_days_filter(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     assert names == ["Ivy", "Lia", "Max"]
 
     names = reloaded(board, qtbot, lambda: board.within_days_on.setChecked(False))
-    assert names == ["Ivy", "Lia", "Max"]  # days no longer matter, classes still do
+    assert names == ["Ivy"]  # within 0 classes alone: no day may be missing either
     board.close()
 
 

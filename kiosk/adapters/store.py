@@ -42,6 +42,7 @@ from kiosk.domain.model import (
     TenantSettings,
 )
 from kiosk.domain.ports import (
+    Clock,
     Event,
     NotSavedError,
     ScanRecord,
@@ -60,6 +61,10 @@ _STUDENT_COLUMNS = (
     "id, display_name, program_id, rank_id, rank_since, classes_since_promotion, status, "
     "flags, override, date_of_birth"
 )
+#: How long after its pass expired a spent nonce is still kept: far above any token leeway, so
+#: a kiosk clock corrected backwards by up to a day still sees the pass as spent.
+SPENT_PASS_MARGIN = timedelta(days=1)
+
 _SCAN_COLUMNS = (
     "scan_id, scanned_at, clock_offset_ms, outcome, source, sync_state, student_id, class_id, "
     "session_id, kind, nonce, detail, created_by"
@@ -535,9 +540,14 @@ class Ledger:
         self.roster_changed = True
 
     def prune(self, now: datetime) -> int:
-        """Forget spent pass nonces whose passes expired (a day of slack for skewed clocks)."""
+        """Forget spent pass nonces whose passes expired more than :data:`SPENT_PASS_MARGIN` ago.
+
+        Run on every roster apply and when the store opens. A pruned pass is answered
+        ``expired`` (the decision checks expiry before replay), so the margin only has to cover
+        a clock that later turns out to have run ahead.
+        """
         self._require_writable()
-        cutoff = to_db_time(now - timedelta(days=1))
+        cutoff = to_db_time(now - SPENT_PASS_MARGIN)
         cursor = self._conn.execute("DELETE FROM used_passes WHERE expires_at < ?", (cutoff,))
         return cursor.rowcount
 
@@ -696,15 +706,20 @@ class SqliteStore:
     Implements :class:`kiosk.domain.ports.Store`.
     """
 
-    def __init__(self, path: Path, *, synchronous: str = "FULL") -> None:
+    def __init__(
+        self, path: Path, *, synchronous: str = "FULL", clock: Clock | None = None
+    ) -> None:
         """Open (creating and migrating) the database at ``path``.
 
         ``synchronous`` exists for the benchmark's FULL-vs-NORMAL comparison; the kiosk always
-        runs FULL (a check-in is on disk before the screen turns green).
+        runs FULL (a check-in is on disk before the screen turns green). ``clock`` dates the
+        pruning of spent passes at open; by default the system clock corrected by the offset
+        the last sync stored.
         """
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be FULL or NORMAL")
         self._synchronous = synchronous
+        self._clock = clock
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -739,6 +754,7 @@ class SqliteStore:
         except BaseException as exc:
             ready.set_exception(exc)
             return
+        self._prune_at_open(db)
         ready.set_result(None)
         try:
             while True:
@@ -750,6 +766,25 @@ class SqliteStore:
                     self._execute(db, work, future)
         finally:
             db.conn.close()
+
+    def _open_time(self, conn: sqlite3.Connection) -> datetime:
+        if self._clock is not None:
+            return self._clock.now()
+        row = conn.execute("SELECT value FROM kiosk_state WHERE key = 'clock_offset_ms'").fetchone()
+        return datetime.now(UTC) + timedelta(milliseconds=int(row[0]) if row else 0)
+
+    def _prune_at_open(self, db: Database) -> None:
+        """Housekeeping for kiosks that never pull a roster; never a reason not to open."""
+        try:
+            with db.atomic():
+                removed = Ledger(db.conn, self._cache, writable=True).prune(
+                    self._open_time(db.conn)
+                )
+        except (sqlite3.Error, ValueError) as exc:  # full disk, odd offset: still open and scan
+            log.warning("could not prune spent passes at open: %s", exc)
+            return
+        if removed:
+            log.info("pruned %d spent pass nonces", removed)
 
     def _execute(self, db: Database, work: Callable[[Ledger], Any], future: Future[Any]) -> None:
         ledger = Ledger(db.conn, self._cache, writable=True)

@@ -161,6 +161,10 @@ class LedgerWriter(LedgerReader, Protocol):
 
     def apply_roster(self, update: RosterUpdate, pulled_at: datetime) -> None: ...
 
+    def prune(self, now: datetime) -> int:
+        """Forget spent pass nonces long expired at ``now``; returns how many."""
+        ...
+
     def set_state(self, key: str, value: str) -> None: ...
 
     def pin_identity(

@@ -17,7 +17,8 @@ from kiosk.domain.ports import Clock, LedgerReader, ScanRecord, Store
 
 @dataclass(frozen=True, slots=True)
 class BoardFilter:
-    """``within_classes`` / ``within_days``: students at most that far from eligibility."""
+    """``within_classes`` / ``within_days``: students eligible after at most that many more
+    classes / days (with only one bound set, the other figure must already be met)."""
 
     eligible_only: bool = False
     within_classes: int | None = None
@@ -63,14 +64,16 @@ def _matches(row: BoardRow, filters: BoardFilter) -> bool:
         return False
     if row.eligibility.eligible:
         return True
-    if filters.within_classes is not None and stats.classes_missing > filters.within_classes:
+    if filters.within_classes is None and filters.within_days is None:
+        return True
+    # "Within 3 classes" answers "who is eligible after at most 3 more classes": someone also
+    # 40 days short is not. A bound not given is therefore 0, and "close" never covers a missing
+    # prerequisite or a deferral.
+    if stats.classes_missing > (filters.within_classes or 0):
         return False
-    if filters.within_days is not None and stats.days_missing > filters.within_days:
+    if stats.days_missing > (filters.within_days or 0):
         return False
-    if filters.within_classes is not None or filters.within_days is not None:
-        # "Close" means only classes or days are missing, not a prerequisite or a deferral.
-        return all(note.code in ("classes_short", "days_short") for note in row.eligibility.reasons)
-    return True
+    return all(note.code in ("classes_short", "days_short") for note in row.eligibility.reasons)
 
 
 class BoardService:

@@ -57,6 +57,9 @@ class ProvisioningService:
 
         def apply(ledger: LedgerWriter) -> None:
             ledger.apply_roster(update, at)
+            # Every pull lands here, on the store thread: the regular moment to forget spent
+            # pass nonces, so that used_passes stays as small as the passes still valid.
+            ledger.prune(at)
 
         self._store.write(apply)
 
