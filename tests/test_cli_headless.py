@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.ops_support import kiosk as run_kiosk
 from tests.ops_support import kiosk_env
@@ -67,3 +71,25 @@ def test_version(tmp_path: Path) -> None:
 
     result = kiosk("--version", data_dir=tmp_path)
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG layout is Linux's")
+def test_console_script_uses_the_platform_places_by_default(tmp_path: Path) -> None:
+    """``tatami-kiosk`` as installed, without ``--data-dir``: the README's default places."""
+    script = Path(sys.executable).with_name("tatami-kiosk")
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this interpreter")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TATAMI_", "XDG_"))}
+    env["HOME"] = str(tmp_path)
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(VECTOR_ROSTER))
+    done = subprocess.run(
+        [str(script), "roster", "import", str(roster)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / ".local/share/tatami-kiosk/kiosk.sqlite3").is_file()
+    assert (tmp_path / ".local/state/tatami-kiosk/log").is_dir()
