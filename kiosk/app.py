@@ -7,6 +7,7 @@ cannot. Sub-commands:
     setup      register this kiosk with the backend (admin login; password never stored)
     sync       sync --once: upload, pull, heartbeat, then print a JSON status
     roster     roster import FILE: provision offline from a roster document
+    pin        pin set [--role staff|instructor]: set a PIN on this computer
     decode     decode image files or folders (test a printed card)
 """
 
@@ -48,6 +49,7 @@ EXTRA_COMMANDS: tuple[str, ...] = (
     "kiosk.commands.doctor",
     "kiosk.commands.smoke",
     "kiosk.commands.backup",
+    "kiosk.commands.pin",
 )
 
 
@@ -184,6 +186,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _cmd_roster_import(args: argparse.Namespace) -> int:
     from kiosk.commands.roster import import_roster_file
+    from kiosk.services.staff import PinRole, PinService
 
     with KioskContext.open(args.data_dir) as context:
         try:
@@ -192,7 +195,14 @@ def _cmd_roster_import(args: argparse.Namespace) -> int:
             return _fail(f"roster not imported, nothing changed: {exc}")
         except StorageError as exc:
             return _fail(f"roster not imported, nothing changed: {exc}")
+        staff_pin_set = PinService(context.store, context.clock).is_set(PinRole.STAFF)
     print(json.dumps(summary.to_json()))
+    if not staff_pin_set:
+        print(
+            "tatami-kiosk: no staff PIN on this kiosk yet: set one with `tatami-kiosk pin set` "
+            "(the kiosk's PIN pad does not let anyone at the screen choose it)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -93,3 +93,23 @@ def test_console_script_uses_the_platform_places_by_default(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert (tmp_path / ".local/share/tatami-kiosk/kiosk.sqlite3").is_file()
     assert (tmp_path / ".local/state/tatami-kiosk/log").is_dir()
+
+
+def test_pin_set_on_the_computer_after_an_offline_import(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(VECTOR_ROSTER))
+    imported = kiosk("roster", "import", str(roster), data_dir=tmp_path)
+    assert imported.returncode == 0 and "tatami-kiosk pin set" in imported.stderr
+    short = kiosk("pin", "set", "--pin-stdin", data_dir=tmp_path, stdin="12\n")
+    assert short.returncode == 1 and "4 to 12 digits" in short.stderr
+    done = kiosk("pin", "set", "--pin-stdin", data_dir=tmp_path, stdin="482913\n")
+    assert done.returncode == 0, done.stderr
+    assert "482913" not in done.stdout + done.stderr
+    from kiosk.context import KioskContext
+    from kiosk.services.staff import PinRole, PinService
+
+    with KioskContext.open(tmp_path) as context:
+        pins = PinService(context.store, context.clock)
+        assert pins.verify("482913", PinRole.STAFF).ok
+    again = kiosk("roster", "import", str(roster), data_dir=tmp_path)
+    assert again.returncode == 0 and "pin set" not in again.stderr

@@ -122,3 +122,26 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     assert not check.ok and check.locked
     pad.close()
     runtime.shutdown()
+
+
+def test_an_offline_kiosk_without_a_pin_offers_no_way_out_at_the_screen(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    """Provisioned offline, never registered, no PIN: nobody at the screen may choose one."""
+    ensure_theme(qapp)
+    context = open_context(tmp_path / "kiosk")
+    provision(context, pins=False)
+    runtime = make_runtime(context)
+    runtime.start()
+    try:
+        pad = runtime.shell.ask_pin(PinRole.STAFF)
+        qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.message.text(), timeout=WAIT)
+        assert not pad.pin_edit.isEnabled() and not pad.keys["1"].isEnabled()
+        assert not pad.account_button.isVisible()  # no account can vouch on an unregistered kiosk
+        pad.pin_edit.setText("1234")
+        pad._submit()  # even a PIN typed in some other way grants nothing
+        assert pad.isVisible() and not runtime.services.pins.is_set(PinRole.STAFF)
+        pad.close()
+        assert runtime.shell.window.close() is False
+    finally:
+        runtime.shutdown()

@@ -73,7 +73,6 @@ class PinDialog(StaffDialog):
         self._wanted = wanted
         self._locked_until: datetime | None = None
         self._identity: dict[str, object] | None = None
-        self._setting_pin: str | None = None  # first entry while creating a PIN
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
         self.pages.addWidget(self._build_pad())
@@ -189,10 +188,20 @@ class PinDialog(StaffDialog):
                 )
                 self._show_account()
             else:
-                # A kiosk provisioned offline and never registered: whoever set it up owns it.
-                self._setting_pin = ""
-                self.prompt.setText(translate("PinDialog", "Choose a staff PIN (4 to 12 digits)"))
-                self._say(translate("PinDialog", "No staff PIN is set on this kiosk yet."), "warn")
+                # Provisioned offline and never registered: no account can vouch for anyone, and
+                # letting whoever stands at the screen choose a PIN would let them leave the
+                # kiosk. The PIN is set on the computer itself, by whoever provisioned it.
+                self.pin_edit.setEnabled(False)
+                for button in self.keys.values():
+                    button.setEnabled(False)
+                self._say(
+                    translate(
+                        "PinDialog",
+                        "No staff PIN is set on this kiosk. Set one on this computer with: "
+                        "tatami-kiosk pin set",
+                    ),
+                    "warn",
+                )
             return
         self._show_lock(state.lock)
 
@@ -273,9 +282,6 @@ class PinDialog(StaffDialog):
         self.pin_edit.clear()
         if self.locked or not pin:
             return
-        if self._setting_pin is not None:
-            self._create_pin(pin)
-            return
         self._set_busy(True)
         pins, wanted = self._services.pins, self._wanted
         self._tasks.run(lambda: pins.verify(pin, wanted), self._on_verified, self._on_failed)
@@ -302,31 +308,6 @@ class PinDialog(StaffDialog):
         log.error("PIN check failed: %s", type(error).__name__)
         self._say(translate("PinDialog", "The PIN could not be checked. Try again."), "error")
         self._set_busy(False)
-
-    def _create_pin(self, pin: str) -> None:
-        if not self._setting_pin:
-            if not (pin.isdigit() and 4 <= len(pin) <= 12):
-                self._say(translate("PinDialog", "A PIN has 4 to 12 digits."), "error")
-                return
-            self._setting_pin = pin
-            self.prompt.setText(translate("PinDialog", "Enter the same PIN again"))
-            self._say("")
-            return
-        if pin != self._setting_pin:
-            self._setting_pin = ""
-            self.prompt.setText(translate("PinDialog", "Choose a staff PIN (4 to 12 digits)"))
-            self._say(translate("PinDialog", "The PINs differ. Start again."), "error")
-            return
-        pins = self._services.pins
-        self._set_busy(True)
-        self._tasks.run(
-            lambda: pins.set_pin(PinRole.STAFF, pin), self._on_pin_created, self._on_failed
-        )
-
-    def _on_pin_created(self, _result: None) -> None:
-        log.info("staff PIN created on an unregistered kiosk")
-        self.granted.emit(PinRole.STAFF.value, "pin:staff")
-        self.accept()
 
     # -- account --------------------------------------------------------------------------
 

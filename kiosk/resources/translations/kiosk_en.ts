@@ -279,7 +279,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+223"/>
+        <location filename="../../gui.py" line="+231"/>
         <source>Camera %1 (%2)</source>
         <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation type="unfinished"></translation>
@@ -375,7 +375,7 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+308"/>
+        <location filename="../../gui.py" line="+314"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
         <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation type="unfinished"></translation>
@@ -699,7 +699,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Enter your staff or instructor PIN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,18 +761,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+123"/>
-        <source>Choose a staff PIN (4 to 12 digits)</source>
+        <location line="+12"/>
+        <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-122"/>
-        <source>No staff PIN is set on this kiosk yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -782,7 +776,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+56"/>
         <source>Wrong PIN. %n more try before a pause.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -797,22 +791,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>A PIN has 4 to 12 digits.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Enter the same PIN again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The PINs differ. Start again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+25"/>
         <source>Enter your email and password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2009,12 +1988,12 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Enter the academy&apos;s slug (and the URL for a custom server).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <location line="+26"/>
         <source>Register this kiosk</source>
         <translation type="unfinished"></translation>
@@ -2104,7 +2083,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-198"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation type="unfinished"></translation>
@@ -2115,7 +2094,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+158"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation type="unfinished"></translation>

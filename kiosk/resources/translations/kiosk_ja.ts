@@ -279,7 +279,7 @@
         <translation>カメラを再起動中…</translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+223"/>
+        <location filename="../../gui.py" line="+231"/>
         <source>Camera %1 (%2)</source>
         <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation>カメラ %1 (%2)</translation>
@@ -375,7 +375,7 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+308"/>
+        <location filename="../../gui.py" line="+314"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
         <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation>デモ: スタッフ PIN %1 · 指導者 PIN %2</translation>
@@ -699,7 +699,7 @@
         <translation>スタッフ用</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Enter your staff or instructor PIN</source>
         <translation>スタッフまたは指導者の PIN を入力してください</translation>
     </message>
@@ -761,18 +761,12 @@
         <translation>この端末には PIN が設定されていません。アカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+123"/>
-        <source>Choose a staff PIN (4 to 12 digits)</source>
-        <translation>スタッフ PIN を決めてください（4〜12 桁）</translation>
+        <location line="+12"/>
+        <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
+        <translation>この端末にはスタッフ PIN が設定されていません。このコンピューターで次のコマンドを実行して設定してください: tatami-kiosk pin set</translation>
     </message>
     <message>
-        <location line="-122"/>
-        <source>No staff PIN is set on this kiosk yet.</source>
-        <translation>この端末にはまだスタッフ PIN がありません。</translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>You can try again now.</source>
         <translation>もう一度入力できます。</translation>
     </message>
@@ -782,7 +776,7 @@
         <translation>PIN の誤りが多すぎます。%1 後に再度お試しください。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+56"/>
         <source>Wrong PIN. %n more try before a pause.</source>
         <translation>PIN が違います。あと %n 回で一時停止します。</translation>
     </message>
@@ -797,22 +791,7 @@
         <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>A PIN has 4 to 12 digits.</source>
-        <translation>PIN は 4〜12 桁の数字です。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Enter the same PIN again</source>
-        <translation>同じ PIN をもう一度入力してください</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The PINs differ. Start again.</source>
-        <translation>PIN が一致しません。最初からやり直してください。</translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+25"/>
         <source>Enter your email and password.</source>
         <translation>メールアドレスとパスワードを入力してください。</translation>
     </message>
@@ -2011,12 +1990,12 @@ Wipe anyway and lose them?</source>
         <translation>サーバー: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Enter the academy&apos;s slug (and the URL for a custom server).</source>
         <translation>道場のスラッグ（カスタムサーバーの場合は URL も）を入力してください。</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <location line="+26"/>
         <source>Register this kiosk</source>
         <translation>この端末を登録</translation>
@@ -2106,7 +2085,7 @@ Wipe anyway and lose them?</source>
         <translation>スタッフ PIN</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-198"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation>プレビュー名</translation>
@@ -2117,7 +2096,7 @@ Wipe anyway and lose them?</source>
         <translation>プレビュー名を入力してください。英小文字、数字、ハイフンが使えます（pr-123）。</translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+158"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation>スタッフ PIN（確認）</translation>
