@@ -9,8 +9,11 @@ server committed (the response is lost), or cuts the response body short.
         proxy.plan("/api/kiosk/checkins", Fault.reset_after_commit(), Fault.status(503))
         ... point the kiosk at proxy.base_url ...
 
-Faults queued for a path prefix are used in order, one per matching request; requests with no
-queued fault pass through. ``proxy.seen`` lists ``(method, path, fault)`` of every request.
+Faults queued for a path prefix are used in order, one per matching request; a fault set with
+``proxy.always`` answers every matching request once the queue is empty; requests with no fault
+pass through. ``proxy.seen`` lists ``(method, path, fault)`` of every request, ``proxy.answered``
+``(method, path, status)`` of every answer the server itself gave. ``proxy.refuse()`` closes the
+listener (connections are refused, as when a middlebox is down) until ``proxy.accept()``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import socket
 import struct
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +36,7 @@ class Fault:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     body: bytes = b""
+    action: Callable[[], None] | None = None
 
     @staticmethod
     def passthrough() -> Fault:
@@ -42,8 +47,19 @@ class Fault:
         return Fault("pass", delay=seconds)
 
     @staticmethod
-    def status(code: int, retry_after: str | None = None, body: bytes = b"") -> Fault:
-        headers = (("Retry-After", retry_after),) if retry_after is not None else ()
+    def before_forwarding(action: Callable[[], None]) -> Fault:
+        """Run ``action`` (e.g. move the server's clock) just before forwarding the request."""
+        return Fault("pass", action=action)
+
+    @staticmethod
+    def status(
+        code: int,
+        retry_after: str | None = None,
+        body: bytes = b"",
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> Fault:
+        if retry_after is not None:
+            headers = (*headers, ("Retry-After", retry_after))
         return Fault("status", code=code, headers=headers, body=body)
 
     @staticmethod
@@ -70,6 +86,7 @@ class Fault:
 @dataclass
 class _Plan:
     queues: dict[str, deque[Fault]] = field(default_factory=dict)
+    always: dict[str, Fault] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take(self, path: str) -> Fault:
@@ -77,6 +94,9 @@ class _Plan:
             for prefix, queue in self.queues.items():
                 if path.startswith(prefix) and queue:
                     return queue.popleft()
+            for prefix, fault in self.always.items():
+                if path.startswith(prefix):
+                    return fault
         return Fault.passthrough()
 
 
@@ -107,6 +127,8 @@ def _force_close(head: bytes) -> bytes:
 
 def _response(status: int, headers: tuple[tuple[str, str], ...], body: bytes) -> bytes:
     reason = {
+        200: "OK",
+        401: "Unauthorized",
         429: "Too Many Requests",
         500: "Internal Server Error",
         502: "Bad Gateway",
@@ -136,6 +158,7 @@ class FaultProxy:
     def __init__(self, upstream_port: int, upstream_host: str = "127.0.0.1") -> None:
         self.upstream = (upstream_host, upstream_port)
         self.seen: list[tuple[str, str, str]] = []
+        self.answered: list[tuple[str, str, int]] = []
         self._plan = _Plan()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -149,9 +172,26 @@ class FaultProxy:
         with self._plan.lock:
             self._plan.queues.setdefault(path_prefix, deque()).extend(faults)
 
+    def always(self, path_prefix: str, fault: Fault | None) -> None:
+        """Answer every request under ``path_prefix`` with ``fault`` (None: stop doing so)."""
+        with self._plan.lock:
+            if fault is None:
+                self._plan.always.pop(path_prefix, None)
+            else:
+                self._plan.always[path_prefix] = fault
+
     def clear(self) -> None:
         with self._plan.lock:
             self._plan.queues.clear()
+            self._plan.always.clear()
+
+    def refuse(self) -> None:
+        """Close the listening socket: new connections are refused (ECONNREFUSED)."""
+        asyncio.run_coroutine_threadsafe(self._close_listener(), self._loop).result(10)
+
+    def accept(self) -> None:
+        """Listen again, on the same port."""
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
 
     @property
     def base_url(self) -> str:
@@ -163,12 +203,7 @@ class FaultProxy:
         return self
 
     def stop(self) -> None:
-        async def shutdown() -> None:
-            if self._server is not None:
-                self._server.close()
-                await self._server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
+        asyncio.run_coroutine_threadsafe(self._close_listener(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
@@ -181,15 +216,21 @@ class FaultProxy:
 
     # -- the proxy (its own thread and event loop) ---------------------------------------
 
+    async def _listen(self) -> None:
+        # Port 0 the first time; the same port again after refuse().
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _close_listener(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+            await server.wait_closed()
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-
-        async def start() -> None:
-            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-            self.port = self._server.sockets[0].getsockname()[1]
-            self._ready.set()
-
-        self._loop.run_until_complete(start())
+        self._loop.run_until_complete(self._listen())
+        self._ready.set()
         self._loop.run_forever()
         # Close what is still open so that no ResourceWarning escapes.
         pending = asyncio.all_tasks(self._loop)
@@ -222,6 +263,8 @@ class FaultProxy:
                 self.seen.append((method, path, fault.kind))
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
+                if fault.action is not None:
+                    fault.action()
                 if fault.kind == "reset_before":
                     _abort(writer)
                     return
@@ -230,6 +273,9 @@ class FaultProxy:
                     await writer.drain()
                     break
                 response = await self._upstream(head, body)
+                status_line = response.split(b"\r\n", 1)[0].split(b" ")
+                if len(status_line) > 1 and status_line[1].isdigit():
+                    self.answered.append((method, path, int(status_line[1])))
                 if fault.kind == "reset_after":
                     _abort(writer)
                     return

@@ -6,7 +6,7 @@ backend in a thread, faults are injected by a real proxy on loopback (tests/faul
 
 from __future__ import annotations
 
-import socket
+import json
 import subprocess
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from kiosk.adapters.api_client import HttpBackend, parse_retry_after
+from kiosk.adapters.secrets import KeyringVault
 from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
@@ -24,9 +25,11 @@ from kiosk.server import schema
 from kiosk.server.clock import ManualClock as ServerClock
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
-from kiosk.services.sync import Backoff, RosterFreshness, SyncEngine
+from kiosk.services.sync import Backoff, RosterFreshness
 from tests.faultproxy import Fault, FaultProxy
 from tests.keyring_backends import MemoryKeyring
+from tests.ops_support import kiosk as run_kiosk
+from tests.ops_support import kiosk_env
 from tests.sync_support import (
     assert_invariant,
     engine_for,
@@ -85,6 +88,22 @@ def test_register_pull_scan_push_counts_once(server: RunningServer, tmp_path: Pa
         status = engine.status()
         assert status.online and status.pending == 0 and status.roster_students == 40
         assert status.roster_freshness is RosterFreshness.FRESH
+
+
+def test_status_reports_the_roster_age(server: RunningServer, tmp_path: Path) -> None:
+    with open_kiosk(tmp_path / "k", server) as kiosk:
+        engine, backend = engine_for(kiosk)
+        before = engine.status()
+        assert before.roster_age_seconds is None and before.to_json()["rosterAgeSeconds"] is None
+        assert engine.pull_once().applied
+        assert 0 <= engine.status().to_json()["rosterAgeSeconds"] < 60
+        # Three hours later (the kiosk's clock moves; no request is made meanwhile).
+        kiosk.clock.set_offset_ms(kiosk.clock.offset_ms + 3 * 3600 * 1000)
+        aged = engine.status()
+        assert aged.roster_age_seconds is not None
+        assert 3 * 3600 <= aged.roster_age_seconds < 3 * 3600 + 60
+        assert aged.to_json()["rosterAgeSeconds"] == aged.roster_age_seconds
+        backend.close()
 
 
 def test_promotion_check_agrees_with_the_kiosk(server: RunningServer, tmp_path: Path) -> None:
@@ -198,28 +217,33 @@ def test_tenant_isolation(server: RunningServer, tmp_path: Path) -> None:
 # -- failures -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_connection_refused_keeps_everything(server: RunningServer, tmp_path: Path) -> None:
-    with open_kiosk(tmp_path / "k", server) as kiosk:
-        kiosk.sync_engine().pull_once()  # type: ignore[union-attr]
-        scan_students(server, kiosk, regular_students(server, 3))
-        dead = HttpBackend(f"http://127.0.0.1:{free_port()}", GOLDEN_TIGER)
-        engine = SyncEngine(kiosk.store, dead, kiosk.vault, kiosk.clock)
-        report = engine.upload_once()
-        assert report.sent == 0 and report.remaining == 3 and report.error
-        pull = engine.pull_once()
-        assert not pull.applied and pull.error
-        status = engine.status()
-        assert not status.online and status.pending == 3 and status.staff_needed is None
-        dead.close()
-        # The real backend is back: everything drains, once.
-        assert kiosk.sync_engine().upload_once().sent == 3  # type: ignore[union-attr]
-        assert_invariant(server, kiosk)
+def test_connection_refused_by_the_proxy_keeps_everything(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    with FaultProxy(server.port) as proxy:
+        kiosk = open_kiosk(tmp_path / "k", server, api_url=proxy.base_url)
+        with kiosk:
+            engine, backend = engine_for(kiosk, timeout=2.0)
+            assert engine.pull_once().applied
+            scan_students(server, kiosk, regular_students(server, 3))
+            proxy.refuse()
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"{proxy.base_url}/health")  # really refused, not merely slow
+            report = engine.upload_once()
+            assert report.sent == 0 and report.remaining == 3
+            assert report.error and "ConnectError" in report.error
+            pull = engine.pull_once()
+            assert not pull.applied and pull.error
+            assert not engine.heartbeat_once()
+            status = engine.status()
+            assert not status.online and status.pending == 3 and status.staff_needed is None
+            assert not any(p == "/api/kiosk/checkins" for _, p, _ in proxy.seen)
+            # Listening again on the same address: the same engine drains everything, once.
+            proxy.accept()
+            assert engine.upload_once().sent == 3
+            assert engine.status().online
+            backend.close()
+            assert_invariant(server, kiosk)
 
 
 FAULT_PLANS = {
@@ -284,37 +308,97 @@ def test_retry_after_seconds_and_http_date(server: RunningServer, tmp_path: Path
     assert all(0 <= backoff.failure() <= 60 for _ in range(20))
 
 
+def test_429_with_an_http_date_retry_after(server: RunningServer, tmp_path: Path) -> None:
+    with FaultProxy(server.port) as proxy:
+        kiosk = open_kiosk(tmp_path / "k", server, api_url=proxy.base_url)
+        with kiosk:
+            engine, backend = engine_for(kiosk)
+            assert engine.pull_once().applied
+            scan_students(server, kiosk, regular_students(server, 2))
+            # A backend ten minutes behind the kiosk: its date counts from its own Date header.
+            behind = datetime.now(UTC) - timedelta(minutes=10)
+            server_date = (("Date", format_datetime(behind, usegmt=True)),)
+            in_90_s = format_datetime(behind + timedelta(seconds=90), usegmt=True)
+            # Without a Date header, from the moment the answer arrived.
+            in_45_s = format_datetime(datetime.now(UTC) + timedelta(seconds=45), usegmt=True)
+            proxy.plan(
+                "/api/kiosk/checkins",
+                Fault.status(429, in_90_s, headers=server_date),
+                Fault.status(429, in_45_s),
+            )
+            first = engine.upload_once()
+            assert first.sent == 0 and first.retry_after == 90
+            second = engine.upload_once()
+            assert second.sent == 0 and second.retry_after is not None
+            assert 43 <= second.retry_after <= 45
+            assert engine.status().pending == 2
+            third = engine.upload_once()
+            assert third.sent == 2 and third.error is None
+            backend.close()
+            assert_invariant(server, kiosk)
+
+
 def test_session_expiry_mid_batch_refreshes_once(tmp_path: Path) -> None:
+    """The real server's token expiry, between two batches: one refresh, nothing lost."""
     clock = ServerClock(datetime.now(UTC))
     with (
         start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}", clock=clock) as running,
-        open_kiosk(tmp_path / "k", running) as kiosk,
+        FaultProxy(running.port) as proxy,
     ):
-        engine, backend = engine_for(kiosk, batch_size=3)
-        engine.pull_once()
-        scan_students(running, kiosk, regular_students(running, 9))
+        kiosk = open_kiosk(tmp_path / "k", running, api_url=proxy.base_url)
+        with kiosk:
+            engine, backend = engine_for(kiosk, batch_size=3)
+            engine.pull_once()
+            scan_students(running, kiosk, regular_students(running, 9))
+            expire = Fault.before_forwarding(lambda: clock.advance(timedelta(minutes=20)))
+            proxy.plan("/api/kiosk/checkins", Fault.passthrough(), expire)
+            proxy.answered.clear()
+            report = engine.upload_once()
+            assert (report.sent, report.error) == (9, None)
+            answers = [(p, code) for _, p, code in proxy.answered if p != "/api/kiosk/roster"]
+            assert answers == [
+                ("/api/kiosk/checkins", 200),  # in the session the pull opened
+                ("/api/kiosk/checkins", 401),  # the server's own token_expired
+                ("/api/auth/refresh", 200),
+                ("/api/kiosk/checkins", 200),
+                ("/api/kiosk/checkins", 200),
+            ]
+            # The backend's clock moved 20 minutes: the kiosk learnt the offset and warns.
+            assert engine.status().clock_skew_warning
+            backend.close()
+            assert_invariant(running, kiosk)
 
-        class ExpiringAfterFirstBatch(HttpBackend):
-            batches = 0
 
-            def push_checkins(self, items):  # type: ignore[no-untyped-def]
-                type(self).batches += 1
-                if type(self).batches == 2:
-                    clock.advance(timedelta(minutes=20))  # access token now expired
-                return super().push_checkins(items)
-
-        identity = kiosk.setup.identity()
-        assert identity is not None
-        expiring = ExpiringAfterFirstBatch(str(identity["api_url"]), GOLDEN_TIGER)
-        engine = SyncEngine(kiosk.store, expiring, kiosk.vault, kiosk.clock, batch_size=3)
-        report = engine.upload_once()
-        assert (report.sent, report.error) == (9, None)
-        assert ExpiringAfterFirstBatch.batches == 4  # 3 batches + 1 retry after refresh
-        # The backend's clock moved 20 minutes: the kiosk learnt the offset and warns.
-        assert engine.status().clock_skew_warning
-        expiring.close()
-        backend.close()
-        assert_invariant(running, kiosk)
+def test_refresh_then_401_again_needs_staff_and_keeps_the_queue(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    expired = b'{"error": {"code": "token_expired", "message": "expired"}}'
+    with FaultProxy(server.port) as proxy:
+        kiosk = open_kiosk(tmp_path / "k", server, api_url=proxy.base_url)
+        with kiosk:
+            engine, backend = engine_for(kiosk)
+            assert engine.pull_once().applied
+            scan_students(server, kiosk, regular_students(server, 2))
+            proxy.plan("/api/kiosk/checkins", *[Fault.status(401, body=expired)] * 2)
+            proxy.seen.clear()
+            report = engine.upload_once()
+            assert report.sent == 0 and report.remaining == 2
+            assert report.error and "refused this kiosk's session twice" in report.error
+            # Exactly one refresh (which the real server granted), then no further attempt.
+            assert [p for _, p, _ in proxy.seen] == [
+                "/api/kiosk/checkins",
+                "/api/auth/refresh",
+                "/api/kiosk/checkins",
+            ]
+            status = engine.status()
+            assert status.staff_needed and "twice" in status.staff_needed
+            assert status.pending == 2 and not status.online
+            assert kiosk.store.read(lambda ledger: ledger.roster) is not None  # not a revocation
+            # The session works again: the queue drains and the staff flag clears.
+            assert engine.upload_once().sent == 2
+            assert engine.status().staff_needed is None
+            backend.close()
+            assert_invariant(server, kiosk)
 
 
 def test_revoked_device_needs_staff_keeps_queue_and_wipes_roster(
@@ -441,11 +525,6 @@ def test_roster_garbage_keeps_the_old_roster(server: RunningServer, tmp_path: Pa
 
 def test_sync_once_command_prints_status(server: RunningServer, tmp_path: Path) -> None:
     """`tatami-kiosk sync --once` in a real process, token from an explicit keyring backend."""
-    import json
-
-    from tests.ops_support import kiosk as run_kiosk
-    from tests.ops_support import kiosk_env
-
     assert server.seed is not None
     env = kiosk_env(tmp_path / "kiosk", keyring_file=tmp_path / "keyring.json")
 
@@ -479,6 +558,12 @@ def test_sync_once_command_prints_status(server: RunningServer, tmp_path: Path) 
     assert synced.returncode == 0, synced.stderr
     status = json.loads(synced.stdout)
     assert status["online"] and status["pending"] == 0 and status["rosterStudents"] == 40
+    assert status["rosterSeq"] > 0 and 0 <= status["rosterAgeSeconds"] < 600
+    # The server holds exactly the check-ins the kiosk accepted, each once.
+    with KioskContext.open(tmp_path / "kiosk", vault=KeyringVault(MemoryKeyring())) as context:
+        assert local_accepted(context)  # the headless scan
+        assert_invariant(server, context)
+        assert set(server_checkins(server, kiosk_id(context))) == local_accepted(context)
 
 
 def test_events_upload_and_malformed_ones_are_not_retried(

@@ -6,13 +6,15 @@ Rules this module keeps:
   5xx, garbled answers: the outcome is unknown, so the same ``scanId``s are sent again later (the
   backend answers a known ``scanId`` with its original result).
 - ``429``/``503`` are retried after ``Retry-After``; other failures back off exponentially with
-  full jitter.
+  full jitter. A pending retry is a "not before" time: a nudge (every accepted scan) only
+  shortens the normal interval, never that delay.
 - ``401``: the session is refreshed once with the device token; if that fails too, staff are
   needed. The queue is kept whatever happens.
 - A whole request refused with ``400/413/422`` is split until the poison item stands alone; that
   item is parked with its reason. Parked items are never deleted and never block the others.
 - Upload and roster pull are independent (two threads in :class:`SyncLoop`): a failing upload
-  never blocks the roster, nor the reverse.
+  never blocks the roster, nor the reverse. Events and heartbeats have their own schedules and
+  backoffs too, so a failing check-in endpoint does not silence the kiosk's heartbeat.
 - The backend's ``Date`` header gives the clock offset; a skew above two minutes is flagged.
 - No database transaction is ever held across a network call.
 """
@@ -91,6 +93,7 @@ class SyncStatus:
     last_pull_at: datetime | None = None
     roster_seq: int = 0
     roster_pulled_at: datetime | None = None
+    roster_age_seconds: int | None = None  # None: never provisioned
     roster_freshness: RosterFreshness = RosterFreshness.NONE
     roster_students: int = 0
     clock_offset_ms: int = 0
@@ -115,6 +118,7 @@ class SyncStatus:
             "lastPullAt": iso(self.last_pull_at),
             "rosterSeq": self.roster_seq,
             "rosterPulledAt": iso(self.roster_pulled_at),
+            "rosterAgeSeconds": self.roster_age_seconds,
             "rosterFreshness": self.roster_freshness.value,
             "rosterStudents": self.roster_students,
             "clockOffsetMs": self.clock_offset_ms,
@@ -149,6 +153,15 @@ class UploadReport:
     sent: int = 0
     parked: int = 0
     remaining: int = 0
+    error: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepReport:
+    """Outcome of an events upload or a heartbeat."""
+
+    done: int = 0
     error: str | None = None
     retry_after: float | None = None
 
@@ -244,10 +257,13 @@ class SyncEngine:
         stale_hours = figures.pop("stale_hours")
         max_hours = figures.pop("max_hours")
         pulled = figures["roster_pulled_at"]
+        age_seconds: int | None = None
         if pulled is None:
             freshness = RosterFreshness.NONE
         else:
             age = self._clock.now() - pulled
+            # A clock offset learnt after the pull can put it a little "in the future".
+            age_seconds = max(0, int(age.total_seconds()))
             if age > timedelta(hours=max_hours):
                 freshness = RosterFreshness.TOO_OLD
             elif age > timedelta(hours=stale_hours):
@@ -258,6 +274,7 @@ class SyncEngine:
             return replace(
                 self._status,
                 roster_freshness=freshness,
+                roster_age_seconds=age_seconds,
                 last_pull_at=self._status.last_pull_at or pulled,
                 **figures,
             )
@@ -417,15 +434,24 @@ class SyncEngine:
 
     def push_events_once(self, limit: int = 200) -> int:
         """Upload pending events; returns how many the backend accepted."""
+        return self.upload_events(limit).done
+
+    def upload_events(self, limit: int = 200) -> StepReport:
+        """Upload pending events until none is left or a request fails."""
         accepted = 0
         try:
             while events := self._store.read(lambda ledger: ledger.pending_events(limit)):
                 accepted += self._push_events(events)
+        except RetryLater as exc:
+            return StepReport(accepted, self._failed(exc), exc.retry_after)
         except (BackendError, StaffNeeded) as exc:
-            self._failed(exc)
-        return accepted
+            return StepReport(accepted, self._failed(exc))
+        return StepReport(accepted)
 
     def heartbeat_once(self) -> bool:
+        return self.send_heartbeat().error is None
+
+    def send_heartbeat(self) -> StepReport:
         status = self.status()
         payload = {
             "version": __version__,
@@ -439,10 +465,11 @@ class SyncEngine:
         }
         try:
             self._call(lambda: self._api.heartbeat(payload))
+        except RetryLater as exc:
+            return StepReport(error=self._failed(exc), retry_after=exc.retry_after)
         except (BackendError, StaffNeeded) as exc:
-            self._failed(exc)
-            return False
-        return True
+            return StepReport(error=self._failed(exc))
+        return StepReport(done=1)
 
     # -- roster ----------------------------------------------------------------------------
 
@@ -494,11 +521,50 @@ class SyncEngine:
         return answer.body if isinstance(answer.body, dict) else None
 
 
+class LoopClock(Protocol):
+    """Time for :class:`SyncLoop`: the seam tests use to move time without sleeping."""
+
+    def monotonic(self) -> float: ...
+
+    def wait_until(self, condition: threading.Condition, deadline: float) -> None:
+        """Wait on ``condition`` (held by the caller) until ``deadline`` at the latest.
+
+        May return early (a notify, or any other reason): the loop re-checks its schedule.
+        """
+
+
+class MonotonicClock:
+    """The real :class:`LoopClock`."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def wait_until(self, condition: threading.Condition, deadline: float) -> None:
+        condition.wait(max(0.0, deadline - time.monotonic()))
+
+
+@dataclass(slots=True)
+class _Step:
+    """One periodic job of a sync thread, with its own schedule and backoff."""
+
+    name: str
+    run: Callable[[], tuple[str | None, float | None]]  # (error, Retry-After)
+    interval: float
+    backoff: Backoff
+    nudgeable: bool
+    due: float = 0.0
+    # A retry delay is pending (Retry-After or backoff): ``due`` is a "not before" time then,
+    # which nudges must not shorten, or every scan would hammer a server that asked for a pause.
+    retrying: bool = False
+
+
 class SyncLoop:
     """Two background threads: upload (check-ins, events, heartbeat) and roster pull.
 
-    ``on_status`` is called from those threads after every cycle; the UI turns it into a Qt
-    signal. :meth:`nudge` asks for an upload now (called after each accepted scan).
+    Every step keeps its own schedule and backoff: a failing check-in endpoint does not stop the
+    heartbeat or the events. ``on_status`` is called from those threads after every cycle; the
+    UI turns it into a Qt signal. :meth:`nudge` asks for an upload now (called after each
+    accepted scan) and :meth:`pull_now` for a pull, unless a retry delay is pending.
     """
 
     def __init__(
@@ -510,35 +576,63 @@ class SyncLoop:
         heartbeat_interval: float = 60.0,
         on_status: Callable[[SyncStatus], None] | None = None,
         rng: random.Random | None = None,
+        clock: LoopClock | None = None,
     ) -> None:
         self.engine = engine
         self.upload_interval = upload_interval
         self.pull_interval = pull_interval
         self.heartbeat_interval = heartbeat_interval
         self._on_status = on_status
-        self._stop = threading.Event()
-        self._upload_wake = threading.Event()
-        self._pull_wake = threading.Event()
+        self._clock: LoopClock = clock or MonotonicClock()
         self._rng = rng or random.Random()
-        self._threads = [
-            threading.Thread(target=self._upload_loop, name="sync-upload", daemon=True),
-            threading.Thread(target=self._pull_loop, name="sync-pull", daemon=True),
+        self._stop = threading.Event()
+        # One condition for both threads' wake-ups; the flags say which thread was asked.
+        self._condition = threading.Condition()
+        self._upload_wake = False
+        self._pull_wake = False
+        upload_steps = [
+            self._step("checkins", self._upload, upload_interval, nudgeable=True),
+            self._step("events", self._events, upload_interval, nudgeable=True),
+            self._step("heartbeat", self._heartbeat, heartbeat_interval, nudgeable=False),
         ]
+        pull_steps = [self._step("roster", self._pull, pull_interval, nudgeable=True)]
+        self._threads = [
+            threading.Thread(
+                target=self._run, args=(upload_steps, "upload"), name="sync-upload", daemon=True
+            ),
+            threading.Thread(
+                target=self._run, args=(pull_steps, "pull"), name="sync-pull", daemon=True
+            ),
+        ]
+
+    def _step(
+        self,
+        name: str,
+        run: Callable[[], tuple[str | None, float | None]],
+        interval: float,
+        *,
+        nudgeable: bool,
+    ) -> _Step:
+        return _Step(name, run, interval, Backoff(rng=self._rng), nudgeable)
 
     def start(self) -> None:
         for thread in self._threads:
             thread.start()
 
     def nudge(self) -> None:
-        self._upload_wake.set()
+        with self._condition:
+            self._upload_wake = True
+            self._condition.notify_all()
 
     def pull_now(self) -> None:
-        self._pull_wake.set()
+        with self._condition:
+            self._pull_wake = True
+            self._condition.notify_all()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._upload_wake.set()
-        self._pull_wake.set()
+        with self._condition:
+            self._stop.set()
+            self._condition.notify_all()
         for thread in self._threads:
             if thread.is_alive():
                 thread.join()
@@ -550,36 +644,63 @@ class SyncLoop:
             except Exception:
                 log.exception("status listener failed")
 
-    def _wait(self, wake: threading.Event, seconds: float) -> None:
-        wake.wait(seconds)
-        wake.clear()
+    # -- the steps ---------------------------------------------------------------------------
 
-    def _upload_loop(self) -> None:
-        backoff = Backoff(rng=self._rng)
-        next_heartbeat = time.monotonic()
-        while not self._stop.is_set():
-            report = self.engine.upload_once()
-            if report.error is None:
-                self.engine.push_events_once()
-                if time.monotonic() >= next_heartbeat:
-                    self.engine.heartbeat_once()
-                    next_heartbeat = time.monotonic() + self.heartbeat_interval
-            self._publish()
-            if report.error is None:
-                backoff.success()
-                delay = self.upload_interval
-            else:
-                delay = backoff.failure(report.retry_after)
-            self._wait(self._upload_wake, delay)
+    def _upload(self) -> tuple[str | None, float | None]:
+        report = self.engine.upload_once()
+        return report.error, report.retry_after
 
-    def _pull_loop(self) -> None:
-        backoff = Backoff(rng=self._rng)
-        while not self._stop.is_set():
-            report = self.engine.pull_once()
+    def _events(self) -> tuple[str | None, float | None]:
+        report = self.engine.upload_events()
+        return report.error, report.retry_after
+
+    def _heartbeat(self) -> tuple[str | None, float | None]:
+        report = self.engine.send_heartbeat()
+        return report.error, report.retry_after
+
+    def _pull(self) -> tuple[str | None, float | None]:
+        report = self.engine.pull_once()
+        return report.error, report.retry_after
+
+    # -- the threads -------------------------------------------------------------------------
+
+    def _take_wake(self, which: str) -> bool:
+        if which == "upload":
+            woken, self._upload_wake = self._upload_wake, False
+        else:
+            woken, self._pull_wake = self._pull_wake, False
+        return woken
+
+    def _due_steps(self, steps: list[_Step], which: str) -> list[_Step] | None:
+        """Block until a step is due (None: stopping); nudges only bring normal steps forward."""
+        with self._condition:
+            while not self._stop.is_set():
+                now = self._clock.monotonic()
+                if self._take_wake(which):
+                    for step in steps:
+                        if step.nudgeable and not step.retrying:
+                            step.due = min(step.due, now)
+                due = [step for step in steps if step.due <= now]
+                if due:
+                    return due
+                self._clock.wait_until(self._condition, min(step.due for step in steps))
+        return None
+
+    def _run(self, steps: list[_Step], which: str) -> None:
+        start = self._clock.monotonic()
+        for step in steps:
+            step.due = start
+        while (due := self._due_steps(steps, which)) is not None:
+            for step in due:
+                if self._stop.is_set():
+                    return
+                error, retry_after = step.run()
+                now = self._clock.monotonic()
+                if error is None:
+                    step.backoff.success()
+                    step.retrying = False
+                    step.due = now + step.interval
+                else:
+                    step.retrying = True
+                    step.due = now + step.backoff.failure(retry_after)
             self._publish()
-            if report.error is None:
-                backoff.success()
-                delay = self.pull_interval
-            else:
-                delay = backoff.failure(report.retry_after)
-            self._wait(self._pull_wake, delay)
