@@ -5,7 +5,8 @@
 device token), pulls the roster, and offers :meth:`DemoEnvironment.next_text` to the synthetic
 camera feed: the tenant's real cards and fresh passes, plus an expired pass, another academy's
 card, a forged code, a revoked card and plain garbage, so green, amber and red all show up, the
-queue drains, and eligibility appears.
+queue drains, and eligibility appears. Between them come a few quiet spells of several seconds
+with nobody at the door, as most of a kiosk's day is: the scanner idles through them.
 
 The device token stays in memory (a demo never writes to the OS keyring), and everything lives in
 a throw-away directory unless ``--data-dir`` names one.
@@ -42,6 +43,11 @@ DEMO_ADMIN = f"admin@{GOLDEN_TIGER}.test"
 class _Step:
     label: str
     make: Callable[[], str | None]
+
+
+# Nobody at the door: each empty step is one gap of 1–2.5 s in the synthetic feed, so three in a
+# row make a quiet spell of 3–7.5 s, like the long empty stretches of a real evening.
+_QUIET = [_Step("nobody at the door", lambda: None)] * 3
 
 
 class DemoFeed:
@@ -86,16 +92,19 @@ class DemoFeed:
             _Step("eligible pass", fresh_pass(students["eligible"])),
             _Step("close pass", fresh_pass(students["close"])),
             _Step("regular pass", fresh_pass(self._rng.choice(regular))),
+            *_QUIET,
             _Step("expired pass", expired(students["close_days"])),
             _Step("eligible adult", fresh_pass(students["eligible_adult"])),
             _Step("another academy", lambda: next(iter(crane.cards.values()), None)),
             _Step("regular pass", fresh_pass(self._rng.choice(regular))),
             _Step("suspended", fresh_pass(students["suspended"])),
             _Step("forged", forged),
+            *_QUIET,
             _Step("card again", lambda: tiger.cards.get(card_holder)),
             _Step("revoked card", lambda: tiger.revoked_card or None),
             _Step("not a code", lambda: "https://golden-tiger.example/menu?table=4"),
             _Step("regular pass", fresh_pass(self._rng.choice(regular))),
+            *_QUIET,
         ]
         self._position = 0
         self._regular = regular

@@ -55,6 +55,15 @@ def test_zxing_reads_platform_sized_tokens_and_inverted_codes() -> None:
     assert engine.decode(card_image(text, module_px=4, inverted=True)) == [text]
 
 
+@pytest.mark.parametrize("name", USABLE)
+def test_engine_says_truly_whether_it_reads_inverted_codes(name: str) -> None:
+    # The pipeline adds an inverted retry for engines whose ``inverts`` is False.
+    engine = make_engine(name)
+    text = "TATAMI-DARK-MODE-PHONE"
+    assert engine.decode(card_image(text, inverted=True)) == ([text] if engine.inverts else [])
+    assert engine.inverts == (name == "zxing")
+
+
 def test_zxing_ignores_micro_qr() -> None:
     # DESIGN §9: Micro QR gave the only misread; the kiosk's codes are QR Model 2.
     micro = segno.make("12345", micro=True)

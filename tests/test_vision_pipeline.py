@@ -7,10 +7,12 @@ import random
 import numpy as np
 import pytest
 
-from kiosk.adapters.decoders import make_engine
+from kiosk.adapters.decoders import DecoderEngine, ZxingEngine, available_engines, make_engine
 from kiosk.adapters.scan_pipeline import DecodePipeline, PipelineConfig, default_engine_name
 from kiosk.adapters.synthetic import KioskScene, qr_version
 from tests.vision_support import card_image, code_frame, jws_like, lobby_frames
+
+USABLE = [name for name, reason in available_engines().items() if reason is None]
 
 
 @pytest.fixture
@@ -66,6 +68,37 @@ def test_inverted_code_from_a_dark_mode_phone(pipeline: DecodePipeline, side: in
     assert pipeline.run(code_frame(text, qr_side=side, inverted=True, seed=side)).texts == [text]
 
 
+def engine_named(name: str) -> DecoderEngine:
+    # zxing-cpp without its own inverted pass: the pipeline's retry must do the work.
+    return ZxingEngine(try_invert=False) if name == "zxing, no try_invert" else make_engine(name)
+
+
+@pytest.mark.parametrize("name", [n for n in USABLE if n != "zxing"] + ["zxing, no try_invert"])
+def test_pipeline_inverts_for_engines_that_do_not(name: str) -> None:
+    engine = engine_named(name)
+    assert not engine.inverts
+    text = jws_like(random.Random(380))
+    frame = code_frame(text, qr_side=380, inverted=True, seed=380)
+    assert engine.decode(frame) == []  # the engine alone misses a dark-mode phone
+    pipeline = DecodePipeline(engine, None)
+    results = [pipeline.run(frame) for _ in range(pipeline.cycle)]
+    # On the first frame and on every phase of the cycle: the inverted retry is on the regions.
+    assert [r.texts for r in results] == [[text]] * pipeline.cycle
+    assert {r.stage for r in results} == {"region"}
+    # A small still (a phone held to the lens, a photo) is read whole, then inverted.
+    card = card_image("TATAMI-CARD-0002", inverted=True)
+    assert DecodePipeline(engine, None).run(card).texts == ["TATAMI-CARD-0002"]
+
+
+def test_full_frame_pass_inverts_too() -> None:
+    # No candidate regions (codes must be 10 000 px): only the periodic full pass can read it.
+    config = PipelineConfig(min_code_side=10_000, full_frame_every=2, retry_every=0)
+    pipeline = DecodePipeline(ZxingEngine(try_invert=False), None, config)
+    text = jws_like(random.Random(6))
+    frame = code_frame(text, qr_side=300, inverted=True, seed=6)
+    assert [pipeline.run(frame).stage for _ in range(4)] == ["none", "full"] * 2
+
+
 def test_empty_and_garbage_frames_never_give_a_text(pipeline: DecodePipeline) -> None:
     frames = lobby_frames(12, seed=21)
     rng = np.random.default_rng(0)
@@ -85,6 +118,11 @@ def test_periodic_full_frame_pass_catches_what_the_detector_misses() -> None:
     stages = [pipeline.run(frame).stage for _ in range(6)]
     assert stages == ["none", "none", "full", "none", "none", "full"]
     assert pipeline.run(frame, thorough=True).texts == [text]
+    # A reset pipeline starts its cycle again (the benchmark's phases); a phase shifts it.
+    pipeline.reset()
+    assert [pipeline.run(frame).stage for _ in range(3)] == ["none", "none", "full"]
+    pipeline.reset(phase=2)
+    assert pipeline.run(frame).stage == "full" and pipeline.cycle == 3
 
 
 def test_stills_get_the_whole_chain(pipeline: DecodePipeline) -> None:

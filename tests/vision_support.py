@@ -33,12 +33,16 @@ def card_image(text: str, *, module_px: int = 6, inverted: bool = False) -> np.n
 
 
 def lobby_frames(
-    count: int, *, seed: int = 0, size: tuple[int, int] = (1280, 720)
+    count: int, *, seed: int = 0, size: tuple[int, int] = (1280, 720), difficulty: float = 1.0
 ) -> list[np.ndarray]:
-    """Frames of an empty lobby (posters, stripes, a chequered mat, noise), no code."""
+    """Frames of an empty lobby (posters, stripes, a chequered mat, noise), no code.
+
+    One scene per seed, as one fixed camera sees it; ``difficulty`` scales the per-frame blur,
+    glare and low light (noise, exposure drift and compression are always there).
+    """
     scene = KioskScene(size, seed=seed)
     rng = random.Random(seed)
-    return [scene.render(None, rng).image for _ in range(count)]
+    return [scene.render(None, rng, difficulty=difficulty).image for _ in range(count)]
 
 
 def code_frame(

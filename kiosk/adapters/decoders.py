@@ -28,9 +28,14 @@ from kiosk.adapters.frames import Image
 
 
 class DecoderEngine(Protocol):
-    """One QR decoding library. ``decode`` takes a grayscale or BGR image."""
+    """One QR decoding library. ``decode`` takes a grayscale or BGR image.
+
+    ``inverts`` is True when ``decode`` also finds light-on-dark codes by itself; the pipeline
+    retries the negative for engines that do not.
+    """
 
     name: str
+    inverts: bool
 
     def decode(self, image: Image) -> list[str]:
         """Return the texts of the QR codes found (empty list when none)."""
@@ -67,6 +72,7 @@ class ZxingEngine:
     """
 
     name = "zxing"
+    inverts: bool
 
     def __init__(
         self, *, try_invert: bool = True, try_downscale: bool = True, try_rotate: bool = True
@@ -75,7 +81,7 @@ class ZxingEngine:
 
         self._zx = zxingcpp
         self._formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
-        self._try_invert = try_invert
+        self.inverts = try_invert
         self._try_downscale = try_downscale
         self._try_rotate = try_rotate
 
@@ -86,7 +92,7 @@ class ZxingEngine:
             formats=self._formats,
             try_rotate=self._try_rotate,
             try_downscale=self._try_downscale,
-            try_invert=self._try_invert,
+            try_invert=self.inverts,
             text_mode=self._zx.TextMode.Plain,
         )
         return [r.text for r in results if r.valid]
@@ -96,6 +102,7 @@ class PyzbarEngine:
     """pyzbar over libzbar, QR only; grayscale input (zbar reads 8-bit gray)."""
 
     name = "pyzbar"
+    inverts = False  # zbar reads dark-on-light only
 
     def __init__(self) -> None:
         from pyzbar import pyzbar
@@ -115,6 +122,7 @@ class OpenCVEngine:
 
     def __init__(self, *, aruco: bool = False) -> None:
         self.name = "opencv-aruco" if aruco else "opencv"
+        self.inverts = False  # neither detector finds light-on-dark finder patterns
         self._aruco = aruco
         self._local = threading.local()
 

@@ -8,14 +8,23 @@ The pipeline keeps frames with no code cheap: most of a kiosk's day is an empty 
 
 1. One zxing-cpp pass on a downscaled copy (≤ 640 px wide): big and medium codes, inverted ones.
 2. A cheap texture detector on that copy finds code-like regions (dense edges in a compact blob);
-   only those regions are decoded at full resolution, so small codes are still read.
+   only those regions are decoded at full resolution, so small codes are still read. Engines
+   that do not look for light-on-dark codes themselves (pyzbar, OpenCV) also get each region
+   inverted: dark-mode phones. zxing-cpp does this inside its call (``try_invert``).
 3. Every ``retry_every``-th frame, regions the primary could not read are retried at twice the
    size (small codes). On stills (``thorough``), a fallback engine (pyzbar when libzbar loads)
    then tries them too, plain and inverted: it reads a few blurred real photographs zxing-cpp
    misses. On live frames it is off by default: measured, it adds next to nothing there and is
    costly on false regions (see ``bench/bench_decode.py``).
 4. Every ``full_frame_every``-th decoded frame gets one full-resolution pass, a safety net for
-   codes the detector misses; it bounds the extra latency to a few frames.
+   codes the detector misses; it bounds the extra latency to a few frames (inverted too, for
+   engines that do not invert).
+
+The scan loop adds an idle mode (:class:`IdleGate`): after a quiet spell (no code, no new
+candidate region) it analyses every ``stride``-th frame only, without decoding the lobby's own
+code-like regions (posters), and every frame again as soon as a code or a new region shows up.
+Reading a 720p camera or video already costs 15–20 % of a core here; the idle mode keeps the
+total of an empty lobby within budget.
 
 Images no wider than the downscale width (photos, crops) skip step 1's downscale and get the full
 chain, which is what ``tatami-kiosk decode`` uses for stills.
@@ -25,11 +34,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -47,6 +57,7 @@ from kiosk.domain.debounce import Debouncer
 log = logging.getLogger(__name__)
 
 Box = tuple[int, int, int, int]  # x, y, width, height in full-resolution pixels
+SAME_REGION = 0.5  # intersection over union at which two candidate regions are the same one
 
 
 def text_fingerprint(text: str) -> str:
@@ -61,6 +72,9 @@ class PipelineResult:
     texts: list[str]
     stage: str
     engine: str
+    # Candidate regions the detector found (empty when the first pass read a code): the idle
+    # mode's sign of activity.
+    regions: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,10 @@ class DecodePipeline:
         self.fallback = fallback
         self.config = config or PipelineConfig()
         self._frames = 0
+        # Regions known to hold no code (the idle lobby's posters), set by the scan loop's idle
+        # mode: candidate regions matching one are reported but not decoded on live frames. The
+        # downscaled pass and the periodic full pass still cover them.
+        self.background: Sequence[Box] = ()
         self._last_retry_engine = self.primary.name
         self._kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
 
@@ -134,6 +152,27 @@ class DecodePipeline:
     def decode(self, image: Image) -> list[str]:
         """Texts found in ``image`` (the engine protocol, for benchmarks)."""
         return self.run(image).texts
+
+    @property
+    def cycle(self) -> int:
+        """Frames after which the pattern of retries and full passes repeats."""
+        return math.lcm(max(1, self.config.retry_every), max(1, self.config.full_frame_every))
+
+    def reset(self, phase: int = 0) -> None:
+        """Forget the frame count, as a new pipeline would, with ``phase`` frames already seen.
+
+        What a live frame gets (retries, full pass) depends on its place in the cycle; the
+        benchmark resets the phase to report each image the same way whatever ran before.
+        """
+        self._frames = phase
+
+    @staticmethod
+    def _read(engine: DecoderEngine, image: Image) -> list[str]:
+        """``engine`` on ``image``, then on its negative when the engine does not invert."""
+        texts = engine.decode(image)
+        if texts or engine.inverts:
+            return texts
+        return engine.decode(cv2.bitwise_not(image))
 
     def run(self, image: Image, *, thorough: bool = False) -> PipelineResult:
         """Decode one frame.
@@ -159,16 +198,23 @@ class DecodePipeline:
         if texts:
             return PipelineResult(texts, "downscaled" if scale < 1.0 else "full", self.primary.name)
 
-        boxes = self.candidate_regions(small, scale, (width, height))
-        if scale >= 1.0 and not boxes:
+        found = tuple(self.candidate_regions(small, scale, (width, height)))
+        background = () if thorough else self.background
+        boxes = [b for b in found if not any(overlap(b, k) >= SAME_REGION for k in background)]
+        if scale >= 1.0 and not found:
             # A small still: the whole image is the one region worth the retries.
             boxes = [(0, 0, width, height)]
         crops = [gray[y : y + h, x : x + w] for x, y, w, h in boxes]
         if scale < 1.0:
             for crop in crops:
-                texts = self.primary.decode(crop)
+                texts = self._read(self.primary, crop)
                 if texts:
-                    return PipelineResult(texts, "region", self.primary.name)
+                    return PipelineResult(texts, "region", self.primary.name, found)
+        elif not self.primary.inverts:
+            # A small image was read whole above, plainly: its negative is what is left.
+            texts = self.primary.decode(cv2.bitwise_not(gray))
+            if texts:
+                return PipelineResult(texts, "inverted", self.primary.name, found)
 
         # Costlier retries on the regions only every few frames: a held code stays in view for
         # many frames, so this still reads it within a fraction of a second, while an empty
@@ -178,7 +224,7 @@ class DecodePipeline:
             for crop in crops:
                 texts = self._retry_region(crop, use_fallback)
                 if texts:
-                    return PipelineResult(texts, "region-retry", self._last_retry_engine)
+                    return PipelineResult(texts, "region-retry", self._last_retry_engine, found)
 
         # Offset from the retries so that no live frame pays for both (smoother CPU, lower p95).
         periodic = (
@@ -186,10 +232,10 @@ class DecodePipeline:
             and (self._frames + cfg.retry_every // 2) % cfg.full_frame_every == 0
         )
         if scale < 1.0 and (thorough or periodic):
-            texts = self.primary.decode(gray)
+            texts = self._read(self.primary, gray)
             if texts:
-                return PipelineResult(texts, "full", self.primary.name)
-        return PipelineResult([], "none", self.primary.name)
+                return PipelineResult(texts, "full", self.primary.name, found)
+        return PipelineResult([], "none", self.primary.name, found)
 
     def _retry_region(self, crop: Image, use_fallback: bool) -> list[str]:
         """Upscaled primary (small codes), then the fallback engine, plain and inverted."""
@@ -197,12 +243,12 @@ class DecodePipeline:
         if max(crop.shape) <= cfg.upscale_below:
             self._last_retry_engine = self.primary.name
             bigger = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-            texts = self.primary.decode(bigger)
+            texts = self._read(self.primary, bigger)
             if texts:
                 return texts
         if use_fallback and self.fallback is not None:
             self._last_retry_engine = self.fallback.name
-            return self.fallback.decode(crop) or self.fallback.decode(cv2.bitwise_not(crop))
+            return self._read(self.fallback, crop)
         return []
 
     def candidate_regions(
@@ -257,6 +303,116 @@ class DecodePipeline:
                 scored.append((float(area) * level, (x0, y0, x1 - x0, y1 - y0)))
         scored.sort(key=lambda item: item[0], reverse=True)
         return [box for _, box in scored[: cfg.max_regions]]
+
+
+def overlap(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    inter_w = min(ax + aw, bx + bw) - max(ax, bx)
+    inter_h = min(ay + ah, by + bh) - max(ay, by)
+    if inter_w <= 0 or inter_h <= 0:
+        return 0.0
+    inter = inter_w * inter_h
+    return inter / (aw * ah + bw * bh - inter)
+
+
+class IdleGate:
+    """Which frames the decoder analyses: every one while something happens, fewer when idle.
+
+    A frame shows activity when the pipeline read a code on it or its detector found a candidate
+    region not seen before. Regions that stay put (posters, a chequered mat) are learnt as the
+    background, so a cluttered but empty lobby still counts as quiet. Regions that came with a
+    code (first seen since the activity began that ended in a read) are not background: a card
+    held where the last one was is new again. After ``quiet_frames`` frames without activity
+    the gate lets through only every ``stride``-th frame, and the pipeline skips decoding the
+    background regions on those frames (:meth:`background_at`); the first activity lets every
+    frame through again. A code that appears while idle is therefore read at most
+    ``stride - 1`` frames later than with every frame analysed, unless it sits on a background
+    region and is too small for the downscaled pass (then the periodic full-resolution pass
+    reads it, a few analysed frames later).
+
+    Counts are in source frame indices (frames the mailbox dropped count as passed), so the
+    behaviour does not depend on timing. Not thread-safe: the decoder thread owns it.
+
+    Args:
+        quiet_frames: Frames without activity before idling (0: never idle).
+        stride: Analyse every n-th frame while idle (1: every frame).
+        forget_frames: A region not seen for this many frames is forgotten.
+        max_known: Most background regions remembered (least recently seen ones go first).
+    """
+
+    def __init__(
+        self,
+        quiet_frames: int = 45,
+        stride: int = 3,
+        *,
+        forget_frames: int = 180,
+        max_known: int = 32,
+    ) -> None:
+        self.quiet_frames = quiet_frames
+        self.stride = stride
+        self._forget = forget_frames
+        self._max_known = max_known
+        self._known: list[tuple[Box, int, int]] = []  # region, index first seen, last seen
+        self._last_activity: int | None = None
+        self._burst_start = 0  # first activity after the last quiet spell
+        self._last_analysed: int | None = None
+        self.analysed = 0
+        self.skipped = 0
+
+    def idle_at(self, index: int) -> bool:
+        """True when the frame ``index`` comes after a quiet spell."""
+        if self.quiet_frames <= 0 or self.stride <= 1 or self._last_activity is None:
+            return False
+        return index - self._last_activity >= self.quiet_frames
+
+    def should_analyse(self, index: int) -> bool:
+        """Whether to decode frame ``index``; counts the frames it lets pass."""
+        last = self._last_analysed
+        if (
+            last is None
+            or index <= last  # a source that restarted its count
+            or index - last >= self.stride
+            or not self.idle_at(index)
+        ):
+            return True
+        self.skipped += 1
+        return False
+
+    def background_at(self, index: int) -> list[Box]:
+        """Regions the pipeline need not decode on frame ``index`` (none unless idle)."""
+        return [box for box, _, _ in self._known] if self.idle_at(index) else []
+
+    def observe(self, index: int, result: PipelineResult) -> None:
+        """Record what the pipeline found on the analysed frame ``index``."""
+        self.analysed += 1
+        if self._last_analysed is None or index < self._last_analysed:
+            self._last_activity = self._burst_start = index  # start (or restart) awake
+            self._known = []
+        was_idle = self.idle_at(index)
+        self._last_analysed = index
+        self._known = [k for k in self._known if index - k[2] <= self._forget]
+        active = bool(result.texts)
+        for box in result.regions:
+            for n, (known, first, _) in enumerate(self._known):
+                if overlap(box, known) >= SAME_REGION:
+                    # The first box seen is kept: a region drifting away (a person walking)
+                    # turns into a new one, which is activity.
+                    self._known[n] = (known, first, index)
+                    break
+            else:
+                self._known.append((box, index, index))
+                active = True
+        if active:
+            if was_idle:
+                self._burst_start = index
+            self._last_activity = index
+        if result.texts:
+            self._known = [k for k in self._known if k[1] < self._burst_start]
+        if len(self._known) > self._max_known:
+            self._known.sort(key=lambda item: item[2])
+            del self._known[: len(self._known) - self._max_known]
 
 
 def default_engine_name() -> str:
@@ -344,7 +500,11 @@ class DetectedCode:
 class ScanStats:
     """Snapshot of the scan loop for the staff screen and the heartbeat.
 
-    Frame rates are measured over the last few seconds, not the requested ones.
+    Frame rates are measured over the last few seconds, not the requested ones. Frames the
+    decoder never looked at are either ``dropped_frames`` (replaced in the mailbox while it was
+    busy or waiting out its rate limit) or ``idle_skipped_frames`` (passed over in idle mode).
+    ``budget_limited_frames`` counts decodes after which the CPU budget, not the frame-rate
+    cap, set the wait.
     """
 
     capture_fps: float
@@ -356,6 +516,9 @@ class ScanStats:
     scans: int
     camera_state: str
     camera_detail: str
+    idle: bool = False
+    idle_skipped_frames: int = 0
+    budget_limited_frames: int = 0
 
 
 class _Rate:
@@ -387,6 +550,9 @@ class _Counters:
     decode_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
     decoded: int = 0
     scans: int = 0
+    idle: bool = False
+    idle_skipped: int = 0
+    budget_limited: int = 0
 
 
 class ScanLoop:
@@ -402,6 +568,11 @@ class ScanLoop:
         max_decode_fps: Upper bound of decode attempts per second.
         cpu_budget: Share of one core the decoder may use; when decoding gets slower (a busy
             machine), the decode rate drops to stay within it, and ``stats()`` shows the real rate.
+        idle_after: Frames with no code and no new candidate region after which the decoder
+            analyses only every ``idle_stride``-th frame (0: analyse every frame). 45 frames is
+            1.5 s at 30 fps.
+        idle_stride: Frames per analysed frame while idle (see :class:`IdleGate`); 3 is the
+            measured choice: reading a 720p camera already costs 15–20 % of a core here.
         clock: Monotonic clock (tests pass their own).
     """
 
@@ -416,6 +587,8 @@ class ScanLoop:
         debounce_seconds: float = 2.5,
         max_decode_fps: float = 30.0,
         cpu_budget: float = 0.5,
+        idle_after: int = 45,
+        idle_stride: int = 3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
@@ -426,6 +599,7 @@ class ScanLoop:
         self._debouncer = Debouncer(debounce_seconds)
         self._min_interval = 1.0 / max_decode_fps if max_decode_fps > 0 else 0.0
         self._cpu_budget = cpu_budget
+        self._idle = IdleGate(idle_after, idle_stride)
         self._clock = clock
         self._mailbox = FrameMailbox()
         self._stopping = threading.Event()
@@ -489,6 +663,9 @@ class ScanLoop:
                 scans=self._counters.scans,
                 camera_state=str(status.state),
                 camera_detail=status.detail,
+                idle=self._counters.idle,
+                idle_skipped_frames=self._counters.idle_skipped,
+                budget_limited_frames=self._counters.budget_limited,
             )
 
     def _report_status(self) -> None:
@@ -547,9 +724,14 @@ class ScanLoop:
                 if self._mailbox.closed:
                     break
                 continue
+            if not self._idle.should_analyse(frame.index):
+                with self._counters.lock:
+                    self._counters.idle_skipped += 1
+                continue
             started = self._clock()
             cpu_started = time.thread_time()
             try:
+                self.pipeline.background = self._idle.background_at(frame.index)
                 result = self.pipeline.run(frame.image)
             except Exception:
                 self._errors += 1
@@ -560,14 +742,18 @@ class ScanLoop:
             decoded_at = self._clock()
             cpu_ms = (time.thread_time() - cpu_started) * 1000
             elapsed = decoded_at - started
+            self._idle.observe(frame.index, result)
+            # Honest limiter: a decode that took t seconds of CPU is followed by enough idle time
+            # to keep the decoder within its CPU budget (and never faster than max_decode_fps).
+            busy = max(elapsed, cpu_ms / 1000)
+            budget_wait = busy / self._cpu_budget
+            next_start = started + max(self._min_interval, budget_wait)
             with self._counters.lock:
                 self._counters.decode.tick(decoded_at)
                 self._counters.decode_ms.append(elapsed * 1000)
                 self._counters.decoded += 1
-            # Honest limiter: a decode that took t seconds of CPU is followed by enough idle time
-            # to keep the decoder within its CPU budget (and never faster than max_decode_fps).
-            busy = max(elapsed, cpu_ms / 1000)
-            next_start = started + max(self._min_interval, busy / self._cpu_budget)
+                self._counters.budget_limited += int(budget_wait > self._min_interval)
+                self._counters.idle = self._idle.idle_at(frame.index + 1)
             for text in result.texts:
                 if self._debouncer.seen(text, frame.captured_at):
                     with self._counters.lock:

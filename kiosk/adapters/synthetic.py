@@ -378,8 +378,10 @@ class SyntheticFeed:
     """A demo frame source: each text is held up for ~1–2 s, then a gap of empty frames.
 
     ``next_text`` supplies the texts to show (e.g. the demo tenant's cards and passes); it is
-    called once per presentation and may return None to show only the empty lobby for a while.
-    Frames are paced at ``fps`` in real time unless ``realtime`` is False.
+    called once per presentation and may return None to show only the empty lobby for a while
+    (a gap; several Nones in a row make a long quiet spell). Codes are held with a side of
+    120–450 px at 720p, in proportion at other heights. Frames are paced at ``fps`` in real time
+    unless ``realtime`` is False.
 
     Args:
         next_text: Supplies the next text to show, or None for an empty presentation.
@@ -391,6 +393,9 @@ class SyntheticFeed:
         hold_seconds: Range of the time a code stays in view.
         gap_seconds: Range of the time with no code between two codes.
     """
+
+    # Code side as a share of the frame height: 120–450 px at 720p.
+    SIDE_RANGE = (120 / 720, 450 / 720)
 
     def __init__(
         self,
@@ -493,7 +498,7 @@ class SyntheticFeed:
         text = self._next_text()
         # A student holds the code still-ish: one size, place and angle per presentation.
         width, height = self._size
-        side = int(self._rng.uniform(0.25, 0.55) * height)
+        side = int(self._rng.uniform(*self.SIDE_RANGE) * height)
         margin = side * 0.8
         centre = (
             self._rng.uniform(margin, max(margin, width - margin)),
