@@ -204,7 +204,10 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
         reception = runtime.shell.open_reception()
         reception.tabs.setCurrentIndex(3)
         fps = re.compile(r", (\d+(?:\.\d+)?) fps$")
-        decode = re.compile(r"^(\d+(?:\.\d+)?) frames/s, (\d+(?:\.\d+)?) ms \(p50\), engine (\S+)$")
+        decode = re.compile(
+            r"^(\d+(?:\.\d+)?) frames/s, (\d+(?:\.\d+)?) ms \(p50\), engine (\S+)"
+            r"(?: \(idle: fewer frames until a code shows\))?$"
+        )
 
         def figures() -> tuple[float, float, str] | None:
             camera = fps.search(reception.health_values.get("camera", ""))
@@ -230,6 +233,31 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
             "Camera": reception.health_values["camera"],
             "Decoding": reception.health_values["decode"],
         }
+        reception.close()
+    finally:
+        runtime.shutdown()
+
+
+def test_health_panel_says_when_the_scan_loop_idles(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    # An empty lobby sends the loop into idle mode (every few frames): the panel says so, so
+    # that staff do not take the lower decode rate for a fault.
+    ui.ensure_theme(qapp)
+    context = open_context(tmp_path / "kiosk")
+    ui.provision(context)
+    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=30.0)
+    runtime.start()
+    try:
+        reception = runtime.shell.open_reception()
+        reception.tabs.setCurrentIndex(3)
+        qtbot.waitUntil(lambda: runtime.camera.stats().get("idle") is True, timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: reception.health_values.get("decode", "").endswith(
+                "(idle: fewer frames until a code shows)"
+            ),
+            timeout=WAIT,
+        )
         reception.close()
     finally:
         runtime.shutdown()

@@ -592,7 +592,13 @@ class ReceptionDialog(StaffDialog):
             "decode": translate("Reception", "%1 frames/s, %2 ms (p50), engine %3")
             .replace("%1", str(camera.get("decode_fps", 0)))
             .replace("%2", str(camera.get("decode_ms_p50", 0)))
-            .replace("%3", str(camera.get("engine", "?"))),
+            .replace("%3", str(camera.get("engine", "?")))
+            # Fewer frames while nobody is at the camera is by design, not a slow decoder.
+            + (
+                translate("Reception", " (idle: fewer frames until a code shows)")
+                if camera.get("idle")
+                else ""
+            ),
             "latency": (
                 translate("Reception", "%1 ms (p50), %2 ms (p95)")
                 .replace("%1", f"{latency['p50']:.0f}")

@@ -1115,6 +1115,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source> (idle: fewer frames until a code shows)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>%1 ms (p50), %2 ms (p95)</source>
         <translation type="unfinished"></translation>

@@ -1115,6 +1115,11 @@
         <translation>%1 フレーム/秒、%2 ms (p50)、エンジン %3</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source> (idle: fewer frames until a code shows)</source>
+        <translation>（待機中：コードが映るまでフレームを間引きます）</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>%1 ms (p50), %2 ms (p95)</source>
         <translation>%1 ms (p50)、%2 ms (p95)</translation>
