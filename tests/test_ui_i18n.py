@@ -37,6 +37,7 @@ from kiosk.ui.i18n import (
     install_translator,
     override_problem_text,
     scan_reason,
+    server_refusal,
     setup_problem_text,
     staff_login_problem_text,
     token_kind_name,
@@ -164,11 +165,45 @@ def test_every_code_has_japanese_words(japanese: QTranslator) -> None:
     ]
     texts += [staff_login_problem_text(StaffLoginError("x", not_staff=b)) for b in (True, False)]
     texts += [ago_text(timedelta(minutes=m)) for m in (0, 12, 60, 180, 4000)]
+    texts += [server_refusal(code) for code in SERVER_REASON_CODES]
+    texts.append(server_refusal("refused by the backend (422): bad batch"))
     for text in texts:
-        assert text and not _ENGLISH_WORD.search(text.replace("TatamiTech", "")), text
+        words = text.replace("TatamiTech", "").replace("HTTP", "")
+        assert text and not _ENGLISH_WORD.search(words), text
     assert ago_text(timedelta(minutes=12)) == "12 分前"
     message, _role = describe_test_code(token("ana", kind="card"), TENANT_ID)
     assert "カード" in message and "card" not in message
+
+
+#: Every reason the reference server gives for a refused check-in (kiosk/server/ingest.py).
+SERVER_REASON_CODES = (
+    "unknown_student",
+    "wrong_tenant",
+    "scanned_in_future",
+    "invalid_item",
+    "invalid_scan_id",
+    "invalid_session",
+)
+
+
+def test_server_refusals_read_as_words_never_codes() -> None:
+    for code in SERVER_REASON_CODES:
+        assert code not in server_refusal(code) and "_" not in server_refusal(code)
+    assert server_refusal("refused by the backend (422): batch too large") == (
+        "refused by the server (HTTP 422)"
+    )
+    # Words this version does not know are the server's own: shown, after a lead.
+    assert server_refusal("Mitglied gesperrt") == "refused by the server: Mitglied gesperrt"
+
+
+def test_every_server_reason_code_is_known_here() -> None:
+    """A reason the reference server learns must get words on the kiosk too."""
+    source = (ROOT / "kiosk" / "server" / "ingest.py").read_text(encoding="utf-8")
+    sent = set(re.findall(r'BadItem\([^,]+, "([a-z_]+)"', source))
+    sent |= set(re.findall(r'"rejected", None, "([a-z_]+)"', source))
+    for line in re.findall(r"^\s*reason = (.+)$", source, flags=re.MULTILINE):
+        sent |= set(re.findall(r'"([a-z_]+)"', line))
+    assert sent == set(SERVER_REASON_CODES)
 
 
 def test_dates_follow_the_interface_language(qapp: QApplication) -> None:

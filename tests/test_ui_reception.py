@@ -114,8 +114,10 @@ def test_a_checkin_the_server_refuses_is_parked_with_its_reason(
     reception.tabs.setCurrentIndex(2)  # needs attention
     table = reception.parked_table
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
-    reason = table.item(0, 2).text()
-    assert "unknown_student" in reason  # the server's own reason, kept with the item
+    reason = table.item(0, 2)
+    # The server's reason, kept with the item: in words for staff, the raw code in the tooltip.
+    assert reason.text() == "the server does not know this student (removed from the roster?)"
+    assert "unknown_student" in reason.toolTip()
     assert reception.requeue_button.isEnabled()
     with server.database.read_tx() as conn:
         refused = conn.execute(

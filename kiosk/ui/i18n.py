@@ -11,6 +11,7 @@ translated here by their stable *code*, never by parsing the English text.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -119,6 +120,22 @@ _SCAN_REASON_PREFIXES: dict[str, str] = {
     "alg=": QT_TRANSLATE_NOOP("ScanReason", "signature does not match this academy's keys"),
     "override of ": QT_TRANSLATE_NOOP("ScanReason", "checked in anyway by staff"),
 }
+
+#: Why the TatamiTech server refused a check-in (a parked item), by the server's reason code.
+_SERVER_REASONS: dict[str, str] = {
+    "unknown_student": QT_TRANSLATE_NOOP(
+        "ServerReason", "the server does not know this student (removed from the roster?)"
+    ),
+    "wrong_tenant": QT_TRANSLATE_NOOP("ServerReason", "the student belongs to another academy"),
+    "scanned_in_future": QT_TRANSLATE_NOOP(
+        "ServerReason", "the scan's time is ahead of the server's clock (check the kiosk's clock)"
+    ),
+    "invalid_item": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this check-in"),
+    "invalid_scan_id": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this check-in"),
+    "invalid_session": QT_TRANSLATE_NOOP("ServerReason", "the server does not know this class"),
+}
+#: How the sync engine words a request the server refused as a whole (``SyncEngine._push``).
+_WHOLE_REFUSAL = re.compile(r"refused by the backend \((\d{3})\)")
 
 _TOKEN_KINDS: dict[TokenKind, str] = {
     TokenKind.PASS: QT_TRANSLATE_NOOP("TokenKind", "pass"),
@@ -232,6 +249,20 @@ def scan_reason(detail: str) -> str:
         if detail.startswith(prefix):
             return translate("ScanReason", text)
     return ""
+
+
+def server_refusal(reason: str) -> str:
+    """Why the server refused a parked check-in, for staff (the raw reason goes in a tooltip).
+
+    Reason codes this version knows are translated; any other text is the server's own words,
+    which no kiosk can translate, shown after a translated lead.
+    """
+    if reason in _SERVER_REASONS:
+        return translate("ServerReason", _SERVER_REASONS[reason])
+    whole = _WHOLE_REFUSAL.match(reason)
+    if whole:
+        return translate("ServerReason", "refused by the server (HTTP %1)").replace("%1", whole[1])
+    return translate("ServerReason", "refused by the server: %1").replace("%1", reason)
 
 
 def token_kind_name(kind: TokenKind) -> str:

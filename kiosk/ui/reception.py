@@ -48,6 +48,7 @@ from kiosk.ui.i18n import (
     outcome_headline,
     override_problem_text,
     scan_reason,
+    server_refusal,
     source_name,
     sync_state_name,
 )
@@ -88,13 +89,16 @@ def _reason(row: ScanRow) -> tuple[str, str]:
     """The reason column of a scan, for staff, and its technical hint (the raw code)."""
     record = row.record
     if record.sync_state is SyncState.PARKED and row.reason:
-        # The TatamiTech server's own words: this kiosk cannot translate them.
-        return row.reason, ""
+        return server_refusal(row.reason), _technical(row.reason)
     if not record.detail:
         return "", ""  # the result column says it all (expired, another academy...)
     # A code this version does not know falls back to the outcome: never a raw code as text.
     text = scan_reason(record.detail) or outcome_headline(record.outcome)
-    return text, translate("Reception", "Technical detail: %1").replace("%1", record.detail)
+    return text, _technical(record.detail)
+
+
+def _technical(detail: str) -> str:
+    return translate("Reception", "Technical detail: %1").replace("%1", detail)
 
 
 def tail_lines(path: Path | None, limit: int = 400) -> list[str]:
@@ -453,10 +457,16 @@ class ReceptionDialog(StaffDialog):
         self._parked_rows = rows
         self.parked_table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            cells = (_when(row.record.scanned_at, self._zone), row.display_name or "—", row.reason)
+            cells = (
+                _when(row.record.scanned_at, self._zone),
+                row.display_name or "—",
+                server_refusal(row.reason),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.record.scan_id)
+                if column == len(cells) - 1:
+                    item.setToolTip(_technical(row.reason))
                 self.parked_table.setItem(index, column, item)
         self.requeue_button.setEnabled(bool(rows))
 

@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+316"/>
+        <location filename="../../ui/i18n.py" line="+349"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
@@ -293,7 +293,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-188"/>
+        <location filename="../../ui/i18n.py" line="-202"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -366,7 +366,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+159"/>
+        <location filename="../../ui/i18n.py" line="+173"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -384,7 +384,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-173"/>
+        <location filename="../../ui/i18n.py" line="-187"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+156"/>
+        <location filename="../../ui/i18n.py" line="+170"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -425,7 +425,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-203"/>
+        <location line="-235"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -500,7 +500,7 @@
         <translation>すべての条件を満たしています</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+115"/>
         <source>%n more class</source>
         <translation>あと %n 回の稽古</translation>
     </message>
@@ -563,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-174"/>
+        <location line="-192"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -671,7 +671,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+79"/>
+        <location filename="../../ui/i18n.py" line="+97"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -819,7 +819,7 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+97"/>
+        <location filename="../../ui/reception.py" line="+101"/>
         <source>Technical detail: %1</source>
         <translation>技術情報: %1</translation>
     </message>
@@ -984,7 +984,7 @@
         <translation>再送</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+64"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
@@ -1168,7 +1168,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-47"/>
+        <location filename="../../ui/i18n.py" line="-65"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1368,6 +1368,46 @@
         <location line="+20"/>
         <source>Check-in screen</source>
         <translation>チェックイン画面</translation>
+    </message>
+</context>
+<context>
+    <name>ServerReason</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+5"/>
+        <source>the server does not know this student (removed from the roster?)</source>
+        <extracomment>Why the TatamiTech server refused a check-in (a parked item), by the server&apos;s reason code.</extracomment>
+        <translation>サーバーにこの生徒の登録がありません（名簿から削除された可能性があります）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the student belongs to another academy</source>
+        <translation>他の道場の生徒です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the scan&apos;s time is ahead of the server&apos;s clock (check the kiosk&apos;s clock)</source>
+        <translation>読み取り時刻がサーバーの時刻より先です（キオスクの時計を確認してください）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>the server could not read this check-in</source>
+        <translation>サーバーがこのチェックインを読み取れませんでした</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server does not know this class</source>
+        <translation>サーバーにこのクラスの登録がありません</translation>
+    </message>
+    <message>
+        <location line="+129"/>
+        <source>refused by the server (HTTP %1)</source>
+        <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>refused by the server: %1</source>
+        <translation>サーバーが受け付けませんでした: %1</translation>
     </message>
 </context>
 <context>
@@ -1609,13 +1649,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+38"/>
-        <location line="+118"/>
+        <location filename="../../ui/i18n.py" line="-90"/>
+        <location line="+132"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-129"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -1630,7 +1670,7 @@ Wipe anyway and lose them?</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+108"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation>%n 件のチェックインがまだ送信されていません。</translation>
     </message>
@@ -1715,7 +1755,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-203"/>
+        <location filename="../../ui/i18n.py" line="-235"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1940,8 +1980,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+43"/>
+        <location line="+61"/>
         <source>pass</source>
+        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``).</extracomment>
         <translation>パス</translation>
     </message>
     <message>
