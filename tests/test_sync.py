@@ -25,7 +25,7 @@ from kiosk.server import schema
 from kiosk.server.clock import ManualClock as ServerClock
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
-from kiosk.services.sync import Backoff, RosterFreshness
+from kiosk.services.sync import Backoff, RosterFreshness, StaffNeededReason
 from tests.faultproxy import Fault, FaultProxy
 from tests.keyring_backends import MemoryKeyring
 from tests.ops_support import kiosk as run_kiosk
@@ -392,11 +392,13 @@ def test_refresh_then_401_again_needs_staff_and_keeps_the_queue(
             ]
             status = engine.status()
             assert status.staff_needed and "twice" in status.staff_needed
+            assert status.staff_needed_reason is StaffNeededReason.SESSION_REFUSED
             assert status.pending == 2 and not status.online
             assert kiosk.store.read(lambda ledger: ledger.roster) is not None  # not a revocation
             # The session works again: the queue drains and the staff flag clears.
             assert engine.upload_once().sent == 2
             assert engine.status().staff_needed is None
+            assert engine.status().staff_needed_reason is None
             backend.close()
             assert_invariant(server, kiosk)
 
@@ -421,6 +423,7 @@ def test_revoked_device_needs_staff_keeps_queue_and_wipes_roster(
         assert report.sent == 0 and report.error and "revoked" in report.error
         status = fresh.status()
         assert status.staff_needed and "revoked" in status.staff_needed
+        assert status.staff_needed_reason is StaffNeededReason.REVOKED
         assert status.pending == 2  # nothing lost
         assert kiosk.store.read(lambda ledger: ledger.roster) is None  # roster wiped
         backend.close()
@@ -433,6 +436,7 @@ def test_missing_device_token_asks_for_staff(server: RunningServer, tmp_path: Pa
         report = engine.pull_once()
         assert report.error and "sign-in needed" in report.error
         assert engine.status().staff_needed
+        assert engine.status().staff_needed_reason is StaffNeededReason.NO_DEVICE_TOKEN
         backend.close()
 
 

@@ -27,7 +27,7 @@ from kiosk.gui import GuiRuntime
 from kiosk.services.checkin import OverrideError, OverrideProblem
 from kiosk.services.reception import StaffLoginError
 from kiosk.services.setup import SetupError, SetupProblem
-from kiosk.services.sync import RosterFreshness
+from kiosk.services.sync import RosterFreshness, StaffNeededReason
 from kiosk.ui.camera_setup import describe_test_code
 from kiosk.ui.i18n import (
     ago_text,
@@ -40,6 +40,7 @@ from kiosk.ui.i18n import (
     server_refusal,
     setup_problem_text,
     staff_login_problem_text,
+    staff_needed_text,
     token_kind_name,
 )
 from kiosk.ui.sounds import SoundStatus, sound_status_text
@@ -166,6 +167,7 @@ def test_every_code_has_japanese_words(japanese: QTranslator) -> None:
     texts += [staff_login_problem_text(StaffLoginError("x", not_staff=b)) for b in (True, False)]
     texts += [ago_text(timedelta(minutes=m)) for m in (0, 12, 60, 180, 4000)]
     texts += [server_refusal(code) for code in SERVER_REASON_CODES]
+    texts += [staff_needed_text(reason, "english") for reason in StaffNeededReason]
     texts.append(server_refusal("refused by the backend (422): bad batch"))
     for text in texts:
         words = text.replace("TatamiTech", "").replace("HTTP", "")

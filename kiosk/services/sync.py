@@ -75,8 +75,22 @@ class RosterFreshness(StrEnum):
     TOO_OLD = "too_old"  # staff needed
 
 
+class StaffNeededReason(StrEnum):
+    """Why sync waits for a person: a code the interface words in its own language."""
+
+    NOT_REGISTERED = "not_registered"
+    NO_DEVICE_TOKEN = "no_device_token"  # noqa: S105 (a reason code, not a secret)
+    REVOKED = "revoked"
+    SESSION_REFUSED = "session_refused"
+    FORBIDDEN = "forbidden"
+
+
 class StaffNeeded(Exception):
     """Sync cannot continue without a person (log in, re-register, fix configuration)."""
+
+    def __init__(self, message: str, reason: StaffNeededReason) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +98,8 @@ class SyncStatus:
     """What the status strip, the health panel and ``sync --once`` show."""
 
     online: bool = False
-    staff_needed: str | None = None
+    staff_needed: str | None = None  # in English, for logs and ``sync --once``
+    staff_needed_reason: StaffNeededReason | None = None  # the same, for the interface
     pending: int = 0
     parked: int = 0
     events_pending: int = 0
@@ -110,6 +125,7 @@ class SyncStatus:
         return {
             "online": self.online,
             "staffNeeded": self.staff_needed,
+            "staffNeededReason": self.staff_needed_reason,
             "pending": self.pending,
             "parked": self.parked,
             "eventsPending": self.events_pending,
@@ -288,7 +304,9 @@ class SyncEngine:
 
         kiosk_id = self._store.read(read)
         if not kiosk_id:
-            raise StaffNeeded("this kiosk is not registered: run the set-up")
+            raise StaffNeeded(
+                "this kiosk is not registered: run the set-up", StaffNeededReason.NOT_REGISTERED
+            )
         return kiosk_id
 
     def _learn_time(self, answer: Answer) -> None:
@@ -314,13 +332,16 @@ class SyncEngine:
         if not token:
             raise StaffNeeded(
                 "sign-in needed: the device token is not on this machine"
-                + ("" if self._vault.persistent else " (no OS keyring; kept in memory only)")
+                + ("" if self._vault.persistent else " (no OS keyring; kept in memory only)"),
+                StaffNeededReason.NO_DEVICE_TOKEN,
             )
         try:
             answer = self._api.open_session(token)
         except DeviceRevoked:
             self._on_revoked()
-            raise StaffNeeded("this kiosk was revoked: register it again") from None
+            raise StaffNeeded(
+                "this kiosk was revoked: register it again", StaffNeededReason.REVOKED
+            ) from None
         self._learn_time(answer)
 
     def _on_revoked(self) -> None:
@@ -339,16 +360,22 @@ class SyncEngine:
             try:
                 answer = request()
             except AuthExpired:
-                raise StaffNeeded("the backend refused this kiosk's session twice") from None
+                raise StaffNeeded(
+                    "the backend refused this kiosk's session twice",
+                    StaffNeededReason.SESSION_REFUSED,
+                ) from None
         self._learn_time(answer)
         now = self._clock.now()
-        self._update(online=True, last_contact_at=now, staff_needed=None)
+        self._update(online=True, last_contact_at=now, staff_needed=None, staff_needed_reason=None)
         return answer
 
     def _failed(self, error: BaseException) -> str:
         message = str(error) or type(error).__name__
         if isinstance(error, StaffNeeded | Forbidden):
-            self._update(staff_needed=message, last_error=message, online=False)
+            reason = error.reason if isinstance(error, StaffNeeded) else StaffNeededReason.FORBIDDEN
+            self._update(
+                staff_needed=message, staff_needed_reason=reason, last_error=message, online=False
+            )
         else:
             self._update(last_error=message, online=False)
         return message

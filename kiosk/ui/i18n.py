@@ -26,7 +26,7 @@ from kiosk.domain.tokens import TokenKind, TokenProblem
 from kiosk.services.checkin import OverrideError, OverrideProblem
 from kiosk.services.reception import StaffLoginError
 from kiosk.services.setup import SetupError, SetupProblem
-from kiosk.services.sync import RosterFreshness
+from kiosk.services.sync import RosterFreshness, StaffNeededReason
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,25 @@ _SERVER_REASONS: dict[str, str] = {
 }
 #: How the sync engine words a request the server refused as a whole (``SyncEngine._push``).
 _WHOLE_REFUSAL = re.compile(r"refused by the backend \((\d{3})\)")
+
+#: Why sync waits for a person (the health panel).
+_STAFF_NEEDED: dict[StaffNeededReason, str] = {
+    StaffNeededReason.NOT_REGISTERED: QT_TRANSLATE_NOOP(
+        "StaffNeeded", "this kiosk is not registered: run the set-up"
+    ),
+    StaffNeededReason.NO_DEVICE_TOKEN: QT_TRANSLATE_NOOP(
+        "StaffNeeded", "sign in again: this computer does not hold the kiosk's device token"
+    ),
+    StaffNeededReason.REVOKED: QT_TRANSLATE_NOOP(
+        "StaffNeeded", "this kiosk was revoked: register it again"
+    ),
+    StaffNeededReason.SESSION_REFUSED: QT_TRANSLATE_NOOP(
+        "StaffNeeded", "the server refused this kiosk's sign-in: register it again"
+    ),
+    StaffNeededReason.FORBIDDEN: QT_TRANSLATE_NOOP(
+        "StaffNeeded", "the server refused this kiosk's access: check the academy, register again"
+    ),
+}
 
 _TOKEN_KINDS: dict[TokenKind, str] = {
     TokenKind.PASS: QT_TRANSLATE_NOOP("TokenKind", "pass"),
@@ -263,6 +282,13 @@ def server_refusal(reason: str) -> str:
     if whole:
         return translate("ServerReason", "refused by the server (HTTP %1)").replace("%1", whole[1])
     return translate("ServerReason", "refused by the server: %1").replace("%1", reason)
+
+
+def staff_needed_text(reason: StaffNeededReason | None, english: str) -> str:
+    """Why sync waits for a person, in the interface language (``english`` if no code)."""
+    if reason is None:
+        return english
+    return translate("StaffNeeded", _STAFF_NEEDED[reason])
 
 
 def token_kind_name(kind: TokenKind) -> str:

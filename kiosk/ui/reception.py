@@ -50,6 +50,7 @@ from kiosk.ui.i18n import (
     scan_reason,
     server_refusal,
     source_name,
+    staff_needed_text,
     sync_state_name,
 )
 from kiosk.ui.icons import belt_icon, outcome_icon
@@ -570,7 +571,7 @@ class ReceptionDialog(StaffDialog):
             connection = translate("Reception", "not registered (offline roster)")
         elif status.staff_needed:
             connection = translate("Reception", "staff needed: %1").replace(
-                "%1", status.staff_needed
+                "%1", staff_needed_text(status.staff_needed_reason, status.staff_needed)
             )
         elif status.online:
             connection = translate("Reception", "online")

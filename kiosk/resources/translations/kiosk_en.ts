@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+349"/>
+        <location filename="../../ui/i18n.py" line="+373"/>
         <source>just now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -293,7 +293,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-202"/>
+        <location filename="../../ui/i18n.py" line="-209"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -366,7 +366,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+173"/>
+        <location filename="../../ui/i18n.py" line="+180"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation type="unfinished"></translation>
@@ -384,7 +384,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-187"/>
+        <location filename="../../ui/i18n.py" line="-194"/>
         <source>no roster: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+170"/>
+        <location filename="../../ui/i18n.py" line="+177"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation type="unfinished"></translation>
@@ -425,7 +425,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-235"/>
+        <location line="-259"/>
         <source>fees not paid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -500,7 +500,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+132"/>
         <source>%n more class</source>
         <translation type="unfinished"></translation>
     </message>
@@ -563,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-192"/>
+        <location line="-209"/>
         <source>Not a TatamiTech code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,7 +671,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+97"/>
+        <location filename="../../ui/i18n.py" line="+114"/>
         <source>an override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -819,7 +819,7 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+101"/>
+        <location filename="../../ui/reception.py" line="+102"/>
         <source>Technical detail: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,7 +1168,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-65"/>
+        <location filename="../../ui/i18n.py" line="-82"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1395,12 +1395,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>the server does not know this class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+148"/>
         <source>refused by the server (HTTP %1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1648,12 +1648,12 @@ Wipe anyway and lose them?</source>
     <name>Setup</name>
     <message>
         <location filename="../../ui/i18n.py" line="-90"/>
-        <location line="+132"/>
+        <location line="+139"/>
         <source>check the email, the password and the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-136"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1668,7 +1668,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+115"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1753,7 +1753,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-235"/>
+        <location filename="../../ui/i18n.py" line="-259"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1841,6 +1841,35 @@ Wipe anyway and lose them?</source>
     <message>
         <location line="+1"/>
         <source>Close the check-in app</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StaffNeeded</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+67"/>
+        <source>this kiosk is not registered: run the set-up</source>
+        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``). Why sync waits for a person (the health panel).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>sign in again: this computer does not hold the kiosk&apos;s device token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this kiosk was revoked: register it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server refused this kiosk&apos;s sign-in: register it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server refused this kiosk&apos;s access: check the academy, register again</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1955,7 +1984,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+4"/>
+        <location filename="../../ui/i18n.py" line="-75"/>
         <source>waiting to upload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1978,9 +2007,8 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+61"/>
+        <location line="+78"/>
         <source>pass</source>
-        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+349"/>
+        <location filename="../../ui/i18n.py" line="+373"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
@@ -293,7 +293,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-202"/>
+        <location filename="../../ui/i18n.py" line="-209"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -366,7 +366,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+173"/>
+        <location filename="../../ui/i18n.py" line="+180"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -384,7 +384,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-187"/>
+        <location filename="../../ui/i18n.py" line="-194"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+170"/>
+        <location filename="../../ui/i18n.py" line="+177"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -425,7 +425,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-235"/>
+        <location line="-259"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -500,7 +500,7 @@
         <translation>すべての条件を満たしています</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+132"/>
         <source>%n more class</source>
         <translation>あと %n 回の稽古</translation>
     </message>
@@ -563,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-192"/>
+        <location line="-209"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -671,7 +671,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+97"/>
+        <location filename="../../ui/i18n.py" line="+114"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -819,7 +819,7 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+101"/>
+        <location filename="../../ui/reception.py" line="+102"/>
         <source>Technical detail: %1</source>
         <translation>技術情報: %1</translation>
     </message>
@@ -1168,7 +1168,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-65"/>
+        <location filename="../../ui/i18n.py" line="-82"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1395,12 +1395,12 @@
         <translation>サーバーがこのチェックインを読み取れませんでした</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>the server does not know this class</source>
         <translation>サーバーにこのクラスの登録がありません</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+148"/>
         <source>refused by the server (HTTP %1)</source>
         <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
     </message>
@@ -1650,12 +1650,12 @@ Wipe anyway and lose them?</source>
     <name>Setup</name>
     <message>
         <location filename="../../ui/i18n.py" line="-90"/>
-        <location line="+132"/>
+        <location line="+139"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-136"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -1670,7 +1670,7 @@ Wipe anyway and lose them?</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+115"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation>%n 件のチェックインがまだ送信されていません。</translation>
     </message>
@@ -1755,7 +1755,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-235"/>
+        <location filename="../../ui/i18n.py" line="-259"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1844,6 +1844,35 @@ Wipe anyway and lose them?</source>
         <location line="+1"/>
         <source>Close the check-in app</source>
         <translation>チェックインアプリを閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>StaffNeeded</name>
+    <message>
+        <location filename="../../ui/i18n.py" line="+67"/>
+        <source>this kiosk is not registered: run the set-up</source>
+        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``). Why sync waits for a person (the health panel).</extracomment>
+        <translation>このキオスクは未登録です: セットアップを実行してください</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>sign in again: this computer does not hold the kiosk&apos;s device token</source>
+        <translation>再サインインしてください: このコンピューターにキオスクの端末トークンがありません</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this kiosk was revoked: register it again</source>
+        <translation>このキオスクは無効化されました: もう一度登録してください</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server refused this kiosk&apos;s sign-in: register it again</source>
+        <translation>サーバーがこのキオスクのサインインを拒否しました: もう一度登録してください</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server refused this kiosk&apos;s access: check the academy, register again</source>
+        <translation>サーバーがこのキオスクのアクセスを拒否しました: 道場を確認し、もう一度登録してください</translation>
     </message>
 </context>
 <context>
@@ -1957,7 +1986,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+4"/>
+        <location filename="../../ui/i18n.py" line="-75"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -1980,9 +2009,8 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+61"/>
+        <location line="+78"/>
         <source>pass</source>
-        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``).</extracomment>
         <translation>パス</translation>
     </message>
     <message>
