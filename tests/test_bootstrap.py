@@ -58,3 +58,20 @@ def test_run_tests_passes_pytest_arguments(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "test_run_kiosk_passes_option_arguments_to_the_kiosk" in done.stdout
     assert "installing" not in done.stderr
+
+
+def test_run_kiosk_with_options_only_is_still_the_demo(tmp_path: Path) -> None:
+    # "./run-kiosk --quit-after 20" once ran a real kiosk on camera 0: no demo, no scans.
+    venv = prepared_venv(tmp_path, "")
+    done = run("run-kiosk", "--headless", "--quit-after", "1", venv=venv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert '"detail":"demo feed' in done.stderr
+    assert "camera 0" not in done.stderr
+
+
+def test_run_kiosk_no_demo_runs_this_computers_kiosk(tmp_path: Path) -> None:
+    venv = prepared_venv(tmp_path, "")
+    done = run("run-kiosk", "--no-demo", "--headless", "--quit-after", "1", venv=venv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "camera 0" in done.stderr  # the configured camera (none here), not the demo feed
+    assert "demo feed" not in done.stderr
