@@ -7,7 +7,6 @@ and every assertion is about counts (frames analysed, skipped, dropped), never a
 from __future__ import annotations
 
 import itertools
-import queue
 import random
 import threading
 import time
@@ -18,18 +17,17 @@ import numpy as np
 import pytest
 
 from kiosk.adapters.decoders import make_engine
-from kiosk.adapters.frames import Frame, Image, SourceState, SourceStatus, VideoFileSource
+from kiosk.adapters.frames import Frame, Image, VideoFileSource
 from kiosk.adapters.scan_pipeline import (
     SAME_REGION,
     DecodePipeline,
-    DetectedCode,
     IdleGate,
     PipelineResult,
     ScanLoop,
     overlap,
 )
 from kiosk.adapters.synthetic import KioskScene
-from tests.vision_support import code_frame, jws_like, lobby_frames, write_video
+from tests.vision_support import code_frame, jws_like, lobby_frames, scan_to_end, write_video
 
 SIZE = (1280, 720)
 SEED = 31
@@ -218,23 +216,9 @@ def test_scan_loop_idles_on_an_empty_lobby_and_still_reads_the_card(
     tmp_path: Path, lobby: list[np.ndarray], token: str
 ) -> None:
     path = card_video(tmp_path / "lobby_then_card.avi", lobby, token, 60, 30, 0)
-    codes: queue.Queue[DetectedCode] = queue.Queue()
-    ended = threading.Event()
-
-    def on_status(status: SourceStatus) -> None:
-        if status.state is SourceState.CLOSED:
-            ended.set()
-
-    loop = ScanLoop(
-        VideoFileSource(path), DecodePipeline.default(), codes.put, on_status=on_status,
-        idle_after=QUIET,
-    )  # fmt: skip
-    loop.start()
-    code = codes.get(timeout=30)
-    assert ended.wait(timeout=30)
-    assert loop.stop(timeout=10)
-    stats = loop.stats()
-    assert code.text == token and 60 <= code.frame_index < 90
+    codes, stats = scan_to_end(VideoFileSource(path), DecodePipeline.default(), idle_after=QUIET)
+    assert len(codes) == 1
+    assert codes[0].text == token and 60 <= codes[0].frame_index < 90
     assert stats.idle_skipped_frames > 0  # the lobby before the card was analysed sparsely
     assert stats.decoded_frames + stats.idle_skipped_frames + stats.dropped_frames <= 90
 

@@ -24,7 +24,7 @@ from kiosk.adapters.frames import (
 )
 from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, FrameMailbox, ScanLoop
 from kiosk.adapters.synthetic import SyntheticFeed
-from tests.vision_support import code_frame, jws_like, lobby_frames, write_video
+from tests.vision_support import code_frame, jws_like, lobby_frames, scan_to_end, write_video
 
 SIZE = (640, 360)  # small frames keep the tests quick; the benchmark covers 720p and 1080p
 
@@ -82,28 +82,14 @@ def test_pipeline_finds_the_code_at_the_right_frame(video: Path, token: str) -> 
 
 
 def test_scan_loop_turns_a_held_card_into_one_scan(video: Path, token: str) -> None:
-    codes: queue.Queue[DetectedCode] = queue.Queue()
-    ended = threading.Event()
-
-    def on_status(status: SourceStatus) -> None:
-        if status.state is SourceState.CLOSED:
-            ended.set()
-
-    loop = ScanLoop(
-        VideoFileSource(video), DecodePipeline.default(), codes.put, on_status=on_status
-    )
-    loop.start()
-    code = codes.get(timeout=30)
+    codes, stats = scan_to_end(VideoFileSource(video), DecodePipeline.default())
+    assert len(codes) == 1  # one second of the same card: one scan
+    code = codes[0]
     assert code.text == token
     assert 30 <= code.frame_index <= 59
     assert code.engine == "zxing"
     assert code.captured_at <= code.decoded_at
-    assert ended.wait(timeout=30)
-    assert loop.stop(timeout=10)
-    assert codes.empty()  # one second of the same card: one scan
-    stats = loop.stats()
     assert stats.scans == 1 and stats.decoded_frames > 0
-    assert not loop.running
 
 
 def test_garbage_video_never_scans(tmp_path: Path) -> None:
@@ -111,20 +97,11 @@ def test_garbage_video_never_scans(tmp_path: Path) -> None:
     frames = [rng.integers(0, 256, (360, 640, 3), dtype=np.uint8) for _ in range(20)]
     frames += lobby_frames(10, seed=3, size=SIZE)
     path = write_video(tmp_path / "garbage.avi", frames)
-    codes: queue.Queue[DetectedCode] = queue.Queue()
-    closed = threading.Event()
-    loop = ScanLoop(
-        VideoFileSource(path, realtime=False),
-        DecodePipeline.default(),
-        codes.put,
-        on_status=lambda s: closed.set() if s.state is SourceState.CLOSED else None,
-        max_decode_fps=0,
+    codes, stats = scan_to_end(
+        VideoFileSource(path, realtime=False), DecodePipeline.default(), max_decode_fps=0
     )
-    loop.start()
-    assert closed.wait(timeout=30)
-    assert loop.stop()
-    assert codes.empty()
-    assert loop.stats().decoded_frames >= 1
+    assert codes == []
+    assert stats.decoded_frames >= 1
 
 
 def test_missing_camera_gives_a_status_not_a_crash() -> None:

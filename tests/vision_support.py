@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import base64
+import queue
 import random
+import threading
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
+from kiosk.adapters.frames import FrameSource, SourceState, SourceStatus
+from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, ScanLoop, ScanStats
 from kiosk.adapters.synthetic import KioskScene, render_qr_image
 
 
@@ -64,3 +69,22 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path
         writer.write(frame)
     writer.release()
     return path
+
+
+def scan_to_end(
+    source: FrameSource, pipeline: DecodePipeline, **loop_options: Any
+) -> tuple[list[DetectedCode], ScanStats]:
+    """Run a real scan loop over a finite source until it closes: every scan, and the stats."""
+    codes: queue.Queue[DetectedCode] = queue.Queue()
+    ended = threading.Event()
+
+    def on_status(status: SourceStatus) -> None:
+        if status.state is SourceState.CLOSED:
+            ended.set()
+
+    loop = ScanLoop(source, pipeline, codes.put, on_status=on_status, **loop_options)
+    loop.start()
+    assert ended.wait(timeout=30)
+    assert loop.stop(timeout=10)
+    assert not loop.running
+    return list(codes.queue), loop.stats()
