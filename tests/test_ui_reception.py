@@ -3,6 +3,7 @@ override and a manual check-in arriving at the server; the health panel's camera
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -192,16 +193,24 @@ def test_override_with_a_note_and_manual_checkin_reach_the_server(
 # -- health: camera figures from the real scan loop -----------------------------------------
 
 
-def test_health_panel_shows_camera_fps_and_decode_rate(
-    tmp_path: Path, qapp: QApplication, qtbot: QtBot
-) -> None:
+@contextlib.contextmanager
+def empty_lobby(tmp_path: Path, qapp: QApplication, fps: float) -> Iterator[GuiRuntime]:
+    """A provisioned kiosk whose synthetic camera shows an empty lobby: frames, no codes."""
     ui.ensure_theme(qapp)
     context = open_context(tmp_path / "kiosk")
     ui.provision(context)
-    # The synthetic camera shows an empty lobby: frames to read and decode, no codes.
-    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=8.0)
+    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=fps)
     runtime.start()
     try:
+        yield runtime
+    finally:
+        runtime.shutdown()
+
+
+def test_health_panel_shows_camera_fps_and_decode_rate(
+    tmp_path: Path, qapp: QApplication, qtbot: QtBot
+) -> None:
+    with empty_lobby(tmp_path, qapp, fps=8.0) as runtime:
         qtbot.waitUntil(lambda: runtime.camera.stats().get("decode_fps", 0) > 0, timeout=WAIT)
         reception = runtime.shell.open_reception()
         reception.tabs.setCurrentIndex(3)
@@ -236,8 +245,6 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
             "Decoding": reception.health_values["decode"],
         }
         reception.close()
-    finally:
-        runtime.shutdown()
 
 
 def test_health_panel_says_when_the_scan_loop_idles(
@@ -245,12 +252,7 @@ def test_health_panel_says_when_the_scan_loop_idles(
 ) -> None:
     # An empty lobby sends the loop into idle mode (every few frames): the panel says so, so
     # that staff do not take the lower decode rate for a fault.
-    ui.ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
-    ui.provision(context)
-    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=30.0)
-    runtime.start()
-    try:
+    with empty_lobby(tmp_path, qapp, fps=30.0) as runtime:
         reception = runtime.shell.open_reception()
         reception.tabs.setCurrentIndex(3)
         qtbot.waitUntil(lambda: runtime.camera.stats().get("idle") is True, timeout=WAIT)
@@ -261,5 +263,3 @@ def test_health_panel_says_when_the_scan_loop_idles(
             timeout=WAIT,
         )
         reception.close()
-    finally:
-        runtime.shutdown()
