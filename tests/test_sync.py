@@ -25,7 +25,12 @@ from kiosk.server import schema
 from kiosk.server.clock import ManualClock as ServerClock
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
-from kiosk.services.sync import Backoff, RosterFreshness, StaffNeededReason
+from kiosk.services.sync import (
+    Backoff,
+    RosterFreshness,
+    StaffNeededReason,
+    whole_refusal_status,
+)
 from tests.faultproxy import Fault, FaultProxy
 from tests.keyring_backends import MemoryKeyring
 from tests.ops_support import kiosk as run_kiosk
@@ -477,6 +482,8 @@ def test_whole_batch_rejection_is_split_until_the_poison_stands_alone(
             proxy.plan("/api/kiosk/checkins", *[Fault.status(422, body=body)] * 4)
             report = engine.upload_once()
             assert report.parked == 1 and report.sent == 7
+            (reason,) = kiosk.store.read(lambda ledger: ledger.parked_reasons()).values()
+            assert whole_refusal_status(reason) == 422 and "bad item" in reason
             backend.close()
             assert_invariant(server, kiosk)
 

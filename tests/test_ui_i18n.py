@@ -168,7 +168,7 @@ def test_every_code_has_japanese_words(japanese: QTranslator) -> None:
     texts += [ago_text(timedelta(minutes=m)) for m in (0, 12, 60, 180, 4000)]
     texts += [server_refusal(code) for code in SERVER_REASON_CODES]
     texts += [staff_needed_text(reason, "english") for reason in StaffNeededReason]
-    texts.append(server_refusal("refused by the backend (422): bad batch"))
+    texts.append(server_refusal("http_422: bad batch"))
     for text in texts:
         words = text.replace("TatamiTech", "").replace("HTTP", "")
         assert text and not _ENGLISH_WORD.search(words), text
@@ -191,9 +191,8 @@ SERVER_REASON_CODES = (
 def test_server_refusals_read_as_words_never_codes() -> None:
     for code in SERVER_REASON_CODES:
         assert code not in server_refusal(code) and "_" not in server_refusal(code)
-    assert server_refusal("refused by the backend (422): batch too large") == (
-        "refused by the server (HTTP 422)"
-    )
+    assert server_refusal("http_422: batch too large") == ("refused by the server (HTTP 422)")
+    assert server_refusal("http_42x: odd") == "refused by the server: http_42x: odd"
     # Words this version does not know are the server's own: shown, after a lead.
     assert server_refusal("Mitglied gesperrt") == "refused by the server: Mitglied gesperrt"
 

@@ -85,6 +85,18 @@ class StaffNeededReason(StrEnum):
     FORBIDDEN = "forbidden"
 
 
+#: The parked reason of an item the server refused with a whole request: ``http_<status>:``,
+#: then the server's message. A code with a variable part, like the server's own reasons.
+_WHOLE_REFUSAL = "http_"
+
+
+def whole_refusal_status(reason: str) -> int | None:
+    """The HTTP status of a parked item refused with its whole request (else None)."""
+    head = reason.partition(":")[0]
+    code = head.removeprefix(_WHOLE_REFUSAL)
+    return int(code) if code != head and code.isdigit() else None
+
+
 class StaffNeeded(Exception):
     """Sync cannot continue without a person (log in, re-register, fix configuration)."""
 
@@ -388,7 +400,7 @@ class SyncEngine:
             answer = self._call(lambda: self._api.push_checkins(items))
         except BatchRejected as exc:
             if len(items) == 1:
-                reason = f"refused by the backend ({exc.status}): {exc}"[:200]
+                reason = f"{_WHOLE_REFUSAL}{exc.status}: {exc}"[:200]
                 scan_id = str(items[0]["scanId"])
                 self._store.write(lambda ledger: ledger.park(scan_id, reason))
                 log.warning("check-in %s parked: %s", scan_id, reason)

@@ -11,7 +11,6 @@ translated here by their stable *code*, never by parsing the English text.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +25,7 @@ from kiosk.domain.tokens import TokenKind, TokenProblem
 from kiosk.services.checkin import OverrideError, OverrideProblem
 from kiosk.services.reception import StaffLoginError
 from kiosk.services.setup import SetupError, SetupProblem
-from kiosk.services.sync import RosterFreshness, StaffNeededReason
+from kiosk.services.sync import RosterFreshness, StaffNeededReason, whole_refusal_status
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +133,6 @@ _SERVER_REASONS: dict[str, str] = {
     "invalid_scan_id": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this check-in"),
     "invalid_session": QT_TRANSLATE_NOOP("ServerReason", "the server does not know this class"),
 }
-#: How the sync engine words a request the server refused as a whole (``SyncEngine._push``).
-_WHOLE_REFUSAL = re.compile(r"refused by the backend \((\d{3})\)")
 
 #: Why sync waits for a person (the health panel).
 _STAFF_NEEDED: dict[StaffNeededReason, str] = {
@@ -278,9 +275,11 @@ def server_refusal(reason: str) -> str:
     """
     if reason in _SERVER_REASONS:
         return translate("ServerReason", _SERVER_REASONS[reason])
-    whole = _WHOLE_REFUSAL.match(reason)
-    if whole:
-        return translate("ServerReason", "refused by the server (HTTP %1)").replace("%1", whole[1])
+    status = whole_refusal_status(reason)
+    if status is not None:
+        return translate("ServerReason", "refused by the server (HTTP %1)").replace(
+            "%1", str(status)
+        )
     return translate("ServerReason", "refused by the server: %1").replace("%1", reason)
 
 

@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+373"/>
+        <location filename="../../ui/i18n.py" line="+372"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
@@ -293,7 +293,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-209"/>
+        <location filename="../../ui/i18n.py" line="-211"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -366,7 +366,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+180"/>
+        <location filename="../../ui/i18n.py" line="+182"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -384,7 +384,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-194"/>
+        <location filename="../../ui/i18n.py" line="-196"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+177"/>
+        <location filename="../../ui/i18n.py" line="+179"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -500,7 +500,7 @@
         <translation>すべての条件を満たしています</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+130"/>
         <source>%n more class</source>
         <translation>あと %n 回の稽古</translation>
     </message>
@@ -563,7 +563,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-209"/>
+        <location line="-207"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -671,7 +671,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+114"/>
+        <location filename="../../ui/i18n.py" line="+112"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -1168,7 +1168,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-82"/>
+        <location filename="../../ui/i18n.py" line="-80"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1400,12 +1400,12 @@
         <translation>サーバーにこのクラスの登録がありません</translation>
     </message>
     <message>
-        <location line="+148"/>
+        <location line="+146"/>
         <source>refused by the server (HTTP %1)</source>
         <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>refused by the server: %1</source>
         <translation>サーバーが受け付けませんでした: %1</translation>
     </message>
@@ -1649,13 +1649,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-90"/>
-        <location line="+139"/>
+        <location filename="../../ui/i18n.py" line="-92"/>
+        <location line="+141"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-138"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -1670,7 +1670,7 @@ Wipe anyway and lose them?</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+117"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation>%n 件のチェックインがまだ送信されていません。</translation>
     </message>
@@ -1849,9 +1849,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+67"/>
+        <location filename="../../ui/i18n.py" line="+65"/>
         <source>this kiosk is not registered: run the set-up</source>
-        <extracomment>How the sync engine words a request the server refused as a whole (``SyncEngine._push``). Why sync waits for a person (the health panel).</extracomment>
+        <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation>このキオスクは未登録です: セットアップを実行してください</translation>
     </message>
     <message>
@@ -1986,7 +1986,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-75"/>
+        <location filename="../../ui/i18n.py" line="-73"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -2009,7 +2009,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+78"/>
+        <location line="+76"/>
         <source>pass</source>
         <translation>パス</translation>
     </message>
