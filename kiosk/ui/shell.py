@@ -81,6 +81,19 @@ def warm_up_results(now: datetime) -> list[ScanResult]:
 STATUS_REFRESH_MS = 10_000
 
 
+def show_full_screen(window: QWidget) -> None:
+    """Show ``window`` over its whole screen, with or without a window manager.
+
+    Full screen is a request to the window manager; a bare X session (how kiosks often run:
+    ``xinit`` and the app) has none, and the window would keep its default size in a corner.
+    Sizing it to the screen first makes both cases look the same.
+    """
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 class KioskShell(QObject):
     """Builds and runs the kiosk's screens.
 
@@ -172,7 +185,7 @@ class KioskShell(QObject):
 
     def show_kiosk(self) -> None:
         if self.fullscreen:
-            self.window.showFullScreen()
+            show_full_screen(self.window)
         else:
             self.window.show()
         self.warm_up()
@@ -473,7 +486,7 @@ class KioskShell(QObject):
         self._wizard_top_level = top_level
         self._wizard_chose_camera = not register_only
         if self.fullscreen:
-            wizard.showFullScreen()
+            show_full_screen(wizard)
         else:
             wizard.resize(1280, 800)
             wizard.show()
