@@ -630,11 +630,13 @@ def run_gui(args: argparse.Namespace) -> int:
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
         runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)
         runtime.shell.ready.connect(_log_ready)
+        # Audio first, before any worker thread: probing loads Qt's multimedia plugins, whose
+        # messages reach the Python message handler, while the camera thread imports its
+        # extension modules. Interleaved, the two deadlocked the demo once (a frozen smoke
+        # run, stacks in the crash log). About 50-70 ms here.
+        runtime.sounds.start()
         runtime.start()
         QTimer.singleShot(3000, runtime.settle_memory)  # after the camera's imports
-        QTimer.singleShot(
-            800, runtime.sounds.start
-        )  # after the first frames: audio probing is slow
         if args.quit_after is not None:
             QTimer.singleShot(int(args.quit_after * 1000), _exit_loop)
         _watch_signals(app)

@@ -76,7 +76,7 @@ def test_scans_stay_fine_and_the_health_panel_says_sound_is_unavailable(
 ) -> None:
     sounds = kiosk.sounds
     assert sounds.status is SoundStatus.NOT_STARTED
-    sounds.start()  # run_gui does this shortly after the window shows
+    sounds.start()  # run_gui does this before the camera and sync threads start
     assert sounds.status is SoundStatus.NO_OUTPUT
     controller = kiosk.shell.controller
     scan_from_thread(kiosk, token("ana"))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import queue
 import random
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -245,3 +248,35 @@ def test_mailbox_newest_wins_and_close_wakes_the_taker() -> None:
     last = drained.get(timeout=1)
     assert last is not None and last.index == 1
     assert drained.get(timeout=0.01) is None
+
+
+CHILD_STEADY_IMPORTS = """
+import json, sys
+from kiosk.adapters.scan_pipeline import DecodePipeline
+from kiosk.adapters.synthetic import SyntheticFeed
+
+texts = iter(["T" * 378, None] * 100)
+feed = SyntheticFeed(lambda: next(texts, None), fps=15, size=(1280, 720), seed=4, realtime=False)
+pipeline = DecodePipeline.default()
+feed.open()
+before = set(sys.modules)
+for _ in range(120):
+    frame = feed.read()
+    assert frame is not None
+    pipeline.run(frame.image)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_camera_threads_import_nothing_once_running() -> None:
+    """Once frames flow, the camera and decoder threads load no module.
+
+    A module loaded late on a worker thread (``np.random``, which NumPy imports lazily) once
+    deadlocked the demo against Qt's multimedia plugins loading on the GUI thread. A fresh
+    interpreter: in this one, other tests have imported everything already.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD_STEADY_IMPORTS], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

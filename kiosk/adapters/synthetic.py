@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 import segno
+from numpy.random import default_rng
 from numpy.typing import NDArray
 
 from kiosk.adapters.frames import Frame, Image, SourceState, SourceStatus
@@ -355,7 +356,7 @@ def _degrade(
     light = rng.uniform(0.3, 1.0) if rng.random() < 0.3 * difficulty else 1.0
     noise_sigma = rng.uniform(1, 4) + (8 * (1 - light) + rng.uniform(0, 6)) * difficulty
     noisy = frame.astype(np.float32) * light
-    noise_rng = np.random.default_rng(rng.getrandbits(64))
+    noise_rng = default_rng(rng.getrandbits(64))
     noise = noise_rng.standard_normal((height, width, 1), dtype=np.float32) * noise_sigma
     frame = np.clip(noisy + noise, 0, 255).astype(np.uint8)
     if rng.random() < 0.5:  # webcams deliver MJPEG; its blocks are part of what decoders see

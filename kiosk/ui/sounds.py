@@ -105,7 +105,7 @@ class SoundBoard(QObject):
         return bool(self._effects)
 
     def start(self) -> None:
-        """Probe the audio output and load the sounds (GUI thread, after the window shows)."""
+        """Probe the audio output and load the sounds (GUI thread, before worker threads start)."""
         if self._started or not self._enabled:
             return
         self._started = True
