@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
 from kiosk.adapters.schema import migrate
@@ -52,7 +51,7 @@ from kiosk.domain.ports import (
     SyncState,
 )
 from kiosk.domain.roster import RosterError, RosterUpdate, parse_parts
-from kiosk.domain.tokens import TokenKind, load_public_key
+from kiosk.domain.tokens import TokenKind, VerificationKey, public_jwk
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -161,7 +160,7 @@ class RosterCache:
     tenant: Tenant
     settings: TenantSettings
     rules: RuleBook
-    keys: Mapping[str, Ed25519PublicKey]
+    keys: Mapping[str, VerificationKey]
     key_ids: tuple[str, ...]
     classes: tuple[ClassSlot, ...]
     seq: int
@@ -175,7 +174,7 @@ def _load_roster_cache(conn: sqlite3.Connection) -> RosterCache | None:
     if "tenant" not in parts:
         return None
     parsed = parse_parts(parts)
-    keys = {kid: load_public_key(x) for kid, x in conn.execute("SELECT kid, x FROM tenant_keys")}
+    keys = {kid: public_jwk(kid, x) for kid, x in conn.execute("SELECT kid, x FROM tenant_keys")}
     classes = tuple(
         ClassSlot(
             id=row[0],
@@ -219,7 +218,7 @@ class _RosterView:
         return self._cache.tenant
 
     @property
-    def keys(self) -> Mapping[str, Ed25519PublicKey]:
+    def keys(self) -> Mapping[str, VerificationKey]:
         return self._cache.keys
 
     @property

@@ -6,9 +6,14 @@ A TatamiTech QR holds a compact JWS (EdDSA / Ed25519, header ``kid``) or any URL
 1. :func:`read_token` parses the text *without* trusting it. Anything that is not shaped like a
    TatamiTech token (bad base64, non-JSON, wrong claim types, oversized input) gives a
    :class:`TokenReading` with ``problem`` set: the decision turns it into ``invalid_code``.
-2. :func:`verify_signature` checks the signature against the tenant's public keys by ``kid``.
-   ``alg`` other than ``EdDSA`` (``none``, ``HS256`` "signed" with a public key...), an unknown
-   ``kid`` or a tampered payload are all ``bad_signature``.
+2. :func:`verify_signature` has PyJWT verify the JWS with the tenant key its ``kid`` names
+   (a :class:`jwt.PyJWK` bound to EdDSA), the algorithm pinned to ``EdDSA`` and the claims the
+   kiosk needs required. ``alg`` other than ``EdDSA`` (``none``, ``HS256`` "signed" with a
+   public key...), an unknown ``kid`` or a tampered payload are all ``bad_signature``.
+
+Expiry is not PyJWT's to check: it reads this machine's clock, while the decision uses the
+server-corrected clock it is given (``now``) and the tenant's ``expiryLeewaySeconds``
+(:func:`kiosk.domain.decision.decide`).
 
 Unverified claims may choose a message (``wrong_tenant``), never an acceptance.
 """
@@ -27,15 +32,35 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from cryptography.exceptions import InvalidSignature
+import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from jwt import PyJWK
+from jwt.exceptions import PyJWTError
 
 #: Longest text we even look at. A platform token is ~380 characters; a QR holds at most ~3 KB.
 MAX_TEXT_LENGTH = 4096
 #: Nonces carry at least 128 random bits (DESIGN §3).
 MIN_NONCE_BYTES = 16
 MAX_NONCE_LENGTH = 128
+#: The only signature algorithm a token may use: a token never chooses how it is verified.
+ALGORITHM = "EdDSA"
+#: Claims PyJWT requires before a signature counts (``iat`` and ``kind`` are optional).
+REQUIRED_CLAIMS = ("studentId", "tenantId", "nonce", "exp")
+#: What PyJWT checks besides the signature. Expiry, ``iat`` and ``nbf`` stay with the decision
+#: (injected, server-corrected clock); audience, issuer, ``sub`` and ``jti`` are not part of
+#: the token's contract (DESIGN §3), so a token carrying them is neither helped nor hurt.
+_PYJWT_OPTIONS: jwt.types.Options = {
+    "verify_signature": True,
+    "require": list(REQUIRED_CLAIMS),
+    "verify_exp": False,
+    "verify_iat": False,
+    "verify_nbf": False,
+    "verify_aud": False,
+    "verify_iss": False,
+    "verify_sub": False,
+    "verify_jti": False,
+}
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -80,8 +105,8 @@ class TokenReading:
     problem: TokenProblem | None
     alg: str = ""
     kid: str = ""
-    signing_input: bytes = b""
-    signature: bytes = b""
+    #: The JWS itself (without URL or whitespace), for the verifier.
+    token: str = ""
 
     @property
     def well_formed(self) -> bool:
@@ -212,7 +237,7 @@ def read_token(text: str) -> TokenReading:
     try:
         header_raw = _b64url_decode(parts[0])
         payload_raw = _b64url_decode(parts[1])
-        signature = _b64url_decode(parts[2])
+        _b64url_decode(parts[2])  # the signature: PyJWT reads it again when it verifies
     except ValueError:
         return _problem(TokenProblem.BAD_BASE64)
     header = _json_object(header_raw)
@@ -231,8 +256,7 @@ def read_token(text: str) -> TokenReading:
         problem=None,
         alg=alg,
         kid=kid,
-        signing_input=f"{parts[0]}.{parts[1]}".encode("ascii"),
-        signature=signature,
+        token=token,
     )
 
 
@@ -244,27 +268,53 @@ def load_public_key(raw_b64url: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def verify_signature(reading: TokenReading, keys: Mapping[str, Ed25519PublicKey]) -> bool:
+#: A tenant's public key as the verifier takes it: PyJWT's JWK (what the roster holds), or a
+#: bare Ed25519 key (tests, tools), which is wrapped in one.
+VerificationKey = PyJWK | Ed25519PublicKey
+
+
+def public_jwk(kid: str, x: str) -> PyJWK:
+    """A roster key (OKP JWK ``kid`` and ``x``) as a :class:`jwt.PyJWK` bound to EdDSA.
+
+    Raises:
+        ValueError: ``x`` is not a 32-byte Ed25519 public key.
+    """
+    load_public_key(x)  # PyJWT's own errors do not say what is wrong with the key
+    return PyJWK({"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": x}, algorithm=ALGORITHM)
+
+
+def _as_jwk(key: VerificationKey) -> PyJWK:
+    if isinstance(key, PyJWK):
+        return key
+    raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return PyJWK({"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}, algorithm=ALGORITHM)
+
+
+def verify_signature(reading: TokenReading, keys: Mapping[str, VerificationKey]) -> bool:
     """True only for an EdDSA signature by the tenant key named in the header.
 
     The algorithm is pinned: a token cannot choose how it is verified, so ``none`` and
-    ``HS256`` (with the public key as an HMAC secret) fail here.
+    ``HS256`` (with the public key as an HMAC secret) fail here. The key is the roster's key of
+    that ``kid``, never one the token brings.
     """
-    if reading.claims is None or reading.alg != "EdDSA":
+    if reading.claims is None or reading.alg != ALGORITHM:
         return False
     key = keys.get(reading.kid)
-    if key is None or len(reading.signature) != 64:
+    if key is None:
+        return False
+    jwk = _as_jwk(key)
+    if jwk.algorithm_name != ALGORITHM:
         return False
     try:
-        key.verify(reading.signature, reading.signing_input)
-    except InvalidSignature:
+        jwt.decode(reading.token, key=jwk, algorithms=[ALGORITHM], options=_PYJWT_OPTIONS)
+    except PyJWTError:
         return False
     return True
 
 
 def issue_token(private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, Any]) -> str:
     """Sign claims as a compact EdDSA JWS. Only the backend (and tests) hold private keys."""
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+    header = {"alg": ALGORITHM, "typ": "JWT", "kid": kid}
     signing_input = ".".join(
         b64url_encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
         for part in (header, dict(claims))

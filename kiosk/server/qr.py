@@ -17,13 +17,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.engine import Connection
 
 from kiosk.domain.decision import HISTORY_HORIZON, Outcome, PassUse, PriorCheckin, decide
 from kiosk.domain.model import ClassSlot, Student, TenantSettings
 from kiosk.domain.schedule import ClassSession, sessions_around
-from kiosk.domain.tokens import issue_token, nonce_digest, read_token
+from kiosk.domain.tokens import VerificationKey, issue_token, nonce_digest, read_token
 from kiosk.server import schema
 from kiosk.server.clock import iso_z
 from kiosk.server.context import AppContext, Principal, audit
@@ -184,7 +183,7 @@ class _View:
     """The decision's RosterView and CheckinHistory over rows read for this one scan."""
 
     tenant_id: str
-    keys: Mapping[str, Ed25519PublicKey]
+    keys: Mapping[str, VerificationKey]
     settings: TenantSettings
     classes: Sequence[ClassSlot]
     revoked: bool
