@@ -1,15 +1,23 @@
 """QR token reading and verification (DESIGN §3).
 
-A TatamiTech QR holds a compact JWS (EdDSA / Ed25519, header ``kid``) or any URL whose query has
-``token=<JWS>``. Reading happens in two steps so that every input maps to exactly one outcome:
+A TatamiTech QR holds a token in one of two forms with the same claims and the same rules:
+
+- a compact JWS (EdDSA / Ed25519, header ``kid``), or any URL whose query has ``token=<JWS>``;
+- the compact form: ``TT1:`` + base45 of a CWT in a COSE_Sign1 (:mod:`kiosk.domain.cwt`),
+  about half the characters in QR alphanumeric mode, so a smaller, farther-readable code.
+
+Reading happens in two steps so that every input maps to exactly one outcome:
 
 1. :func:`read_token` parses the text *without* trusting it. Anything that is not shaped like a
-   TatamiTech token (bad base64, non-JSON, wrong claim types, oversized input) gives a
-   :class:`TokenReading` with ``problem`` set: the decision turns it into ``invalid_code``.
-2. :func:`verify_signature` has PyJWT verify the JWS with the tenant key its ``kid`` names
-   (a :class:`jwt.PyJWK` bound to EdDSA), the algorithm pinned to ``EdDSA`` and the claims the
-   kiosk needs required. ``alg`` other than ``EdDSA`` (``none``, ``HS256`` "signed" with a
-   public key...), an unknown ``kid`` or a tampered payload are all ``bad_signature``.
+   TatamiTech token (bad base64 or base45, non-JSON or malformed CBOR, wrong claim types,
+   oversized input) gives a :class:`TokenReading` with ``problem`` set: the decision turns it
+   into ``invalid_code``.
+2. :func:`verify_signature` checks the signature with the tenant key the token's ``kid``
+   names, the algorithm pinned to EdDSA. A JWS is verified by PyJWT (a :class:`jwt.PyJWK`
+   bound to EdDSA, the claims the kiosk needs required); a COSE_Sign1 by the same key's EdDSA
+   over its Sig_structure. Any other ``alg`` (``none``, ``HS256`` "signed" with a public key,
+   COSE's HMAC or ECDSA...), an unknown ``kid`` or a tampered payload are all
+   ``bad_signature``.
 
 Expiry is not PyJWT's to check: it reads this machine's clock, while the decision uses the
 server-corrected clock it is given (``now``) and the tenant's ``expiryLeewaySeconds``
@@ -33,10 +41,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
+
+from kiosk.domain import cwt
 
 #: Longest text we even look at. A platform token is ~380 characters; a QR holds at most ~3 KB.
 MAX_TEXT_LENGTH = 4096
@@ -73,6 +84,13 @@ class TokenKind(StrEnum):
     CARD = "card"
 
 
+class TokenForm(StrEnum):
+    """How a token is written: ``jws`` (text, QR byte mode) or ``compact`` (CWT, base45)."""
+
+    JWS = "jws"
+    COMPACT = "compact"
+
+
 class TokenProblem(StrEnum):
     """Why a text is not a TatamiTech token (all map to ``invalid_code``)."""
 
@@ -83,6 +101,10 @@ class TokenProblem(StrEnum):
     BAD_JSON = "bad_json"
     BAD_HEADER = "bad_header"
     BAD_CLAIMS = "bad_claims"
+    # The compact form's layers (kiosk.domain.cwt).
+    BAD_BASE45 = "bad_base45"
+    BAD_CBOR = "bad_cbor"
+    NOT_COSE = "not_cose"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +125,16 @@ class TokenReading:
 
     claims: TokenClaims | None
     problem: TokenProblem | None
+    form: TokenForm = TokenForm.JWS
+    #: ``EdDSA`` when the token says so; otherwise what it says (``cose:<n>`` for COSE).
     alg: str = ""
+    #: The JWS header's ``kid``; for the compact form, the COSE kid's bytes in hex.
     kid: str = ""
     #: The JWS itself (without URL or whitespace), for the verifier.
     token: str = ""
+    #: Compact form: the COSE Sig_structure and the signature over it.
+    signing_input: bytes = b""
+    signature: bytes = b""
 
     @property
     def well_formed(self) -> bool:
@@ -129,13 +157,17 @@ def text_digest(text: str) -> str:
 
 
 def extract_token_text(text: str) -> str | None:
-    """The JWS inside a scanned text: the text itself, or the ``token`` query of a URL.
+    """The token inside a scanned text: the text itself, or the ``token`` query of a URL.
 
-    Whitespace around it is ignored (keyboard-wedge scanners type a trailing Enter).
+    Whitespace around it is ignored (keyboard-wedge scanners type a trailing Enter; base45
+    never ends in a space). A compact token is never taken for a URL, though its base45 may
+    hold ``://``; in a URL it must be percent-encoded (``+`` and space are base45 letters).
     """
     stripped = text.strip()
     if not stripped:
         return None
+    if stripped.startswith(cwt.COMPACT_PREFIX):
+        return stripped
     if "://" in stripped or stripped.startswith(("?", "/")) or "?token=" in stripped:
         try:
             query = urlsplit(stripped).query
@@ -231,6 +263,8 @@ def read_token(text: str) -> TokenReading:
     token = extract_token_text(text)
     if token is None:
         return _problem(TokenProblem.EMPTY if not text.strip() else TokenProblem.NOT_JWS)
+    if token.startswith(cwt.COMPACT_PREFIX):
+        return _read_compact(token)
     parts = token.split(".")
     if len(parts) != 3 or not all(parts[:2]):
         return _problem(TokenProblem.NOT_JWS)
@@ -257,6 +291,61 @@ def read_token(text: str) -> TokenReading:
         alg=alg,
         kid=kid,
         token=token,
+    )
+
+
+def _uuid_bytes(value: object) -> str | None:
+    if not isinstance(value, bytes) or len(value) != 16:
+        return None
+    return str(uuid.UUID(bytes=value))
+
+
+def _parse_compact_claims(claims: Mapping[Any, Any]) -> TokenClaims | None:
+    student_id = _uuid_bytes(claims.get(cwt.CLAIM_STUDENT))
+    tenant_id = _uuid_bytes(claims.get(cwt.CLAIM_TENANT))
+    cti = claims.get(cwt.CLAIM_CTI)
+    exp = claims.get(cwt.CLAIM_EXP)
+    iat = claims.get(cwt.CLAIM_IAT)
+    kind_code = claims.get(cwt.CLAIM_KIND, cwt.KIND_CODES[TokenKind.PASS.value])
+    kinds = {code: TokenKind(name) for name, code in cwt.KIND_CODES.items()}
+    if student_id is None or tenant_id is None or not isinstance(cti, bytes):
+        return None
+    # The nonce as the JWS writes it, so that revocation and spent passes match across forms.
+    nonce = b64url_encode(cti)
+    if not _valid_nonce(nonce) or not _is_int(exp) or (iat is not None and not _is_int(iat)):
+        return None
+    if not _is_int(kind_code) or kind_code not in kinds:
+        return None
+    assert isinstance(exp, int)
+    return TokenClaims(
+        student_id=student_id,
+        tenant_id=tenant_id,
+        nonce=nonce,
+        exp=exp,
+        iat=iat if isinstance(iat, int) else None,
+        kind=kinds[kind_code],
+    )
+
+
+def _read_compact(token: str) -> TokenReading:
+    if len(token) > cwt.MAX_COMPACT_LENGTH:
+        return _problem(TokenProblem.TOO_LONG)
+    try:
+        cose = cwt.decode(token)
+    except cwt.CompactError as error:
+        return _problem(TokenProblem(error.problem))
+    claims = _parse_compact_claims(cose.claims)
+    if claims is None:
+        return _problem(TokenProblem.BAD_CLAIMS)
+    return TokenReading(
+        claims=claims,
+        problem=None,
+        form=TokenForm.COMPACT,
+        alg=ALGORITHM if cose.alg == cwt.COSE_EDDSA else f"cose:{cose.alg}"[:32],
+        kid=cose.kid.hex(),
+        token=token,
+        signing_input=cose.to_be_signed,
+        signature=cose.signature,
     )
 
 
@@ -299,6 +388,8 @@ def verify_signature(reading: TokenReading, keys: Mapping[str, VerificationKey])
     """
     if reading.claims is None or reading.alg != ALGORITHM:
         return False
+    if reading.form is TokenForm.COMPACT:
+        return _verify_compact(reading, keys)
     key = keys.get(reading.kid)
     if key is None:
         return False
@@ -312,6 +403,23 @@ def verify_signature(reading: TokenReading, keys: Mapping[str, VerificationKey])
     return True
 
 
+def _verify_compact(reading: TokenReading, keys: Mapping[str, VerificationKey]) -> bool:
+    """The roster key whose compact kid the COSE header names, EdDSA over the Sig_structure."""
+    for key in keys.values():
+        jwk = _as_jwk(key)
+        public = jwk.key
+        if jwk.algorithm_name != ALGORITHM or not isinstance(public, Ed25519PublicKey):
+            continue
+        if cwt.key_id(public.public_bytes_raw()).hex() != reading.kid:
+            continue
+        try:
+            public.verify(reading.signature, reading.signing_input)
+        except InvalidSignature:
+            return False
+        return True
+    return False
+
+
 def issue_token(private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, Any]) -> str:
     """Sign claims as a compact EdDSA JWS. Only the backend (and tests) hold private keys."""
     header = {"alg": ALGORITHM, "typ": "JWT", "kid": kid}
@@ -321,6 +429,46 @@ def issue_token(private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, A
     )
     signature = private_key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
+
+
+def issue_compact_token(private_key: Ed25519PrivateKey, claims: Mapping[str, Any]) -> str:
+    """Sign claims (the JWS's names and values) as a compact token: ``TT1:`` + base45.
+
+    The kid is derived from the key (:func:`kiosk.domain.cwt.key_id`). UUIDs travel as their 16
+    bytes and the nonce as the bytes its base64url names, so the kiosk reads back exactly the
+    claims a JWS of the same card carries.
+
+    Raises:
+        ValueError: a claim the compact form cannot carry unchanged (a nonce that is not
+            canonical base64url of at least 16 bytes, a UUID that is not one, an unknown kind).
+    """
+    nonce = str(claims["nonce"])
+    cti = _b64url_decode(nonce)
+    if b64url_encode(cti) != nonce or len(cti) < MIN_NONCE_BYTES:
+        raise ValueError("the nonce must be canonical base64url of at least 16 bytes")
+    cwt_claims: dict[int, Any] = {
+        cwt.CLAIM_TENANT: uuid.UUID(str(claims["tenantId"])).bytes,
+        cwt.CLAIM_STUDENT: uuid.UUID(str(claims["studentId"])).bytes,
+        cwt.CLAIM_CTI: cti,
+        cwt.CLAIM_EXP: int(claims["exp"]),
+    }
+    if "iat" in claims:
+        cwt_claims[cwt.CLAIM_IAT] = int(claims["iat"])
+    if "kind" in claims:
+        kind = str(claims["kind"])
+        if kind not in cwt.KIND_CODES:
+            raise ValueError(f"unknown token kind {kind!r}")
+        cwt_claims[cwt.CLAIM_KIND] = cwt.KIND_CODES[kind]
+    return cwt.encode(private_key, cwt_claims)
+
+
+def issue(
+    form: TokenForm, private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, Any]
+) -> str:
+    """Sign claims in the given form (``kid`` names the key in a JWS; compact derives its own)."""
+    if form is TokenForm.COMPACT:
+        return issue_compact_token(private_key, claims)
+    return issue_token(private_key, kid, claims)
 
 
 def public_key_x(private_key: Ed25519PrivateKey) -> str:
