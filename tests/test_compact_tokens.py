@@ -29,8 +29,8 @@ from kiosk.domain.tokens import (
     TokenProblem,
     b64url_encode,
     extract_token_text,
-    issue,
     issue_compact_token,
+    issue_in_form,
     read_token,
     verify_signature,
 )
@@ -139,8 +139,8 @@ def test_layout_is_the_documented_one() -> None:
 
 def test_both_forms_read_the_same_claims() -> None:
     claims = claims_for(kind="card")
-    jws = read_token(issue(TokenForm.JWS, CURRENT_KEY, CURRENT_KID, claims))
-    compact = read_token(issue(TokenForm.COMPACT, CURRENT_KEY, CURRENT_KID, claims))
+    jws = read_token(issue_in_form(TokenForm.JWS, CURRENT_KEY, CURRENT_KID, claims))
+    compact = read_token(issue_in_form(TokenForm.COMPACT, CURRENT_KEY, CURRENT_KID, claims))
     assert compact.form is TokenForm.COMPACT and jws.form is TokenForm.JWS
     assert compact.claims == jws.claims
     keys = {CURRENT_KID: CURRENT_KEY.public_key()}
@@ -166,7 +166,7 @@ def test_both_forms_decide_the_same_outcome(
     }[signer]
     claims = claims_for(student, kind=kind, exp_offset=exp_offset, tenant=tenant, nonce=nonce)
     outcomes = {
-        form: decide(read_token(issue(form, key, kid, claims)), ROSTER, HISTORY, VECTOR_NOW)
+        form: decide(read_token(issue_in_form(form, key, kid, claims)), ROSTER, HISTORY, VECTOR_NOW)
         for form in TokenForm
     }
     assert outcomes[TokenForm.JWS].outcome is outcomes[TokenForm.COMPACT].outcome
@@ -184,7 +184,9 @@ def test_a_pass_spent_in_one_form_is_a_replay_in_the_other(tmp_path: Path) -> No
         assert first.outcome is Outcome.ACCEPTED
         clock.advance(hours=3)  # past the check-in window: only the nonce can refuse it now
         again = service.handle_scan(
-            issue(TokenForm.JWS, CURRENT_KEY, CURRENT_KID, {**claims, "exp": NOW_TS + 4 * 3600}),
+            issue_in_form(
+                TokenForm.JWS, CURRENT_KEY, CURRENT_KID, {**claims, "exp": NOW_TS + 4 * 3600}
+            ),
             ScanSource.CAMERA,
         )
     # Re-signed with a later exp: a different token, the same nonce.

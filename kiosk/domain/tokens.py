@@ -462,7 +462,7 @@ def issue_compact_token(private_key: Ed25519PrivateKey, claims: Mapping[str, Any
     return cwt.encode(private_key, cwt_claims)
 
 
-def issue(
+def issue_in_form(
     form: TokenForm, private_key: Ed25519PrivateKey, kid: str, claims: Mapping[str, Any]
 ) -> str:
     """Sign claims in the given form (``kid`` names the key in a JWS; compact derives its own)."""

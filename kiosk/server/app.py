@@ -396,7 +396,9 @@ def _routes(app: FastAPI, ctx: AppContext, head: str) -> None:
         tenant: Tenant,
         principal: Annotated[Principal, allow(*STAFF, Role.STUDENT)],
     ) -> Any:
-        return qr.issue(ctx, tenant, principal, body.studentId.lower(), body.kind, body.ttlMinutes)
+        return qr.issue(
+            ctx, tenant, principal, body.studentId.lower(), body.kind, body.ttlMinutes, body.form
+        )
 
     @app.delete("/api/qr/cards/{card_id}", status_code=204, tags=["qr"])
     def revoke_card(card_id: str, tenant: Tenant, principal: Reception) -> Response:
