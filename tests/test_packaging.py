@@ -60,7 +60,10 @@ def test_every_folder_is_a_listed_package() -> None:
         for path in [RESOURCES, *RESOURCES.rglob("*")]
         if path.is_dir() and path.name != "__pycache__"
     }
-    assert folders == listed
+    assert not folders - listed, (
+        f"add {sorted(folders - listed)} to [tool.setuptools] packages in pyproject.toml"
+    )
+    assert not listed - folders, f"no such folders: {sorted(listed - folders)}"
 
 
 def test_the_editable_install_reads_the_clone_s_resources() -> None:
