@@ -26,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.adapters.api_client import HttpBackend
+from kiosk.adapters.api_client import HttpBackend, checkin_json
 from kiosk.adapters.secrets import KeyringVault
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanRecord, ScanSource, SyncState
@@ -75,8 +75,9 @@ def bare_upload(server: RunningServer, context: KioskRuntime) -> float:
     """The baseline: POST the same items in the same batches, parse the answers, nothing else."""
     identity = context.setup.identity()
     assert identity is not None
-    token = context.vault.get_device_token(str(identity["kiosk_id"]))
-    items = context.store.read(lambda ledger: ledger.pending_checkins(1_000_000))
+    token = context.vault.get_device_token(str(identity.kiosk_id))
+    outbox = context.store.read(lambda snapshot: snapshot.pending_checkins(1_000_000))
+    items = [checkin_json(item) for item in outbox]
     headers = {"X-Tenant": GOLDEN_TIGER}
     with httpx.Client(base_url=server.base_url, headers=headers) as client:
         session = client.post("/api/auth/refresh", json={"deviceToken": token}).json()

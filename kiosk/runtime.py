@@ -162,12 +162,10 @@ class SyncRunner:
             if self._engine is not None:
                 return self._engine
             identity = self._runtime.setup.identity()
-            if not identity or not identity.get("api_url"):
+            if identity is None or not identity.api_url:
                 return None
             runtime = self._runtime
-            self._backend = runtime.backend_for(
-                str(identity["api_url"]), str(identity["tenant_slug"])
-            )
+            self._backend = runtime.backend_for(identity.api_url, identity.tenant_slug)
             self._engine = SyncEngine(
                 runtime.store,
                 self._backend,

@@ -54,7 +54,7 @@ def engine_for(
     identity = context.setup.identity()
     assert identity is not None
     backend = HttpBackend(
-        str(identity["api_url"]), str(identity["tenant_slug"]), timeout=httpx.Timeout(timeout)
+        str(identity.api_url), identity.tenant_slug, timeout=httpx.Timeout(timeout)
     )
     engine = SyncEngine(context.store, backend, context.vault, context.clock, batch_size=batch_size)
     return engine, backend
@@ -63,7 +63,7 @@ def engine_for(
 def kiosk_id(context: KioskRuntime) -> str:
     identity = context.setup.identity()
     assert identity is not None
-    return str(identity["kiosk_id"])
+    return str(identity.kiosk_id)
 
 
 def local_accepted(context: KioskRuntime) -> set[str]:

@@ -93,10 +93,10 @@ def test_register_again_from_the_settings(
 
         identity = context.setup.identity()
         assert identity is not None
-        assert identity["kiosk_id"] == again.kiosk_id
-        assert identity["tenant_slug"] == GOLDEN_TIGER
-        assert identity["tenant_id"] == server.seed.tenants[GOLDEN_TIGER].id
-        assert identity["device_name"] == "door, again"
+        assert identity.kiosk_id == again.kiosk_id
+        assert identity.tenant_slug == GOLDEN_TIGER
+        assert identity.tenant_id == server.seed.tenants[GOLDEN_TIGER].id
+        assert identity.device_name == "door, again"
         new_token = keyring.items[(SERVICE, f"device-token:{again.kiosk_id}")]
         assert new_token != old_token
         # The device token was replaced: the old kiosk's token is not left behind.

@@ -96,7 +96,7 @@ def test_wizard_registers_against_the_reference_server(
     stored = runtime.preferences_service.load()
     assert stored.setup_done and stored.checkin_window_minutes == 180
     identity = runtime.core.setup.identity()
-    assert identity is not None and identity["tenant_slug"] == GOLDEN_TIGER
+    assert identity is not None and identity.tenant_slug == GOLDEN_TIGER
     secrets = list(keyring.items.values())
     assert len(secrets) == 1 and server.seed.password not in secrets  # only the device token
     runtime.shutdown()

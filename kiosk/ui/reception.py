@@ -575,7 +575,7 @@ class ReceptionDialog(StaffDialog):
                 else translate("Reception", "never"),
             )
             .replace("%4", freshness_name(status.roster_freshness)),
-            "keys": ", ".join(facts.get("keyIds") or []) or "—",
+            "keys": ", ".join(facts.key_ids) or "—",
             "camera": translate("Reception", "%1, %2 fps")
             .replace("%1", camera_state_name(camera.camera_state))
             .replace("%2", str(camera.capture_fps)),
@@ -653,7 +653,7 @@ class ReceptionDialog(StaffDialog):
                 health={
                     "camera": asdict(services.camera.stats()),
                     "latencyMs": services.coordinator.latency_ms(),
-                    "roster": services.reception.roster_facts(),
+                    "roster": services.reception.roster_facts().to_json(),
                     "ui": dict(extra()),
                     "tokenStorage": "keyring" if services.vault_persistent else "memory",
                 },
