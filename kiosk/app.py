@@ -22,10 +22,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 from kiosk import __version__
 from kiosk.adapters.config import ConfigError, KioskConfig, load_config
@@ -348,9 +348,13 @@ def coordinator_handler(coordinator: ScanCoordinator) -> ScanHandler:
     return _Handler()
 
 
-def _install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
+#: What ``signal.signal`` accepts and returns: a handler, SIG_DFL/SIG_IGN, or None.
+_SignalHandler: TypeAlias = Callable[[int, FrameType | None], object] | int | None
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict[int, _SignalHandler]:
     """SIGTERM and SIGINT end a headless run cleanly (systemd stop, Ctrl-C)."""
-    previous: dict[int, Any] = {}
+    previous: dict[int, _SignalHandler] = {}
 
     def handler(signum: int, frame: object) -> None:
         stop.set()
@@ -362,7 +366,7 @@ def _install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     return previous
 
 
-def _restore_stop_handlers(previous: dict[int, Any]) -> None:
+def _restore_stop_handlers(previous: dict[int, _SignalHandler]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler)
 

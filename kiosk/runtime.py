@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.adapters.api_client import HttpBackend
 from kiosk.adapters.backup import DailyBackup
@@ -50,7 +50,7 @@ from kiosk.services.reception import ReceptionService
 from kiosk.services.scanning import ScanCoordinator
 from kiosk.services.setup import SetupService
 from kiosk.services.staff import PinService
-from kiosk.services.sync import SyncEngine, SyncLoop, SyncStatus
+from kiosk.services.sync import PromotionVerdict, SyncEngine, SyncLoop, SyncStatus
 
 if TYPE_CHECKING:
     from kiosk.adapters.config import KioskConfig
@@ -248,7 +248,7 @@ class SyncRunner:
         report = engine.pull_once()
         return report.students, report.error
 
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+    def promotion_check(self, student_id: str) -> PromotionVerdict | None:
         engine = self._engine
         return engine.promotion_check(student_id) if engine is not None else None
 

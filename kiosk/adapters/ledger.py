@@ -98,7 +98,7 @@ def _student_from_row(row: Sequence[Any]) -> Student:
     )
 
 
-def _student_to_row(student: Student) -> tuple[Any, ...]:
+def _student_to_row(student: Student) -> tuple[str | int | None, ...]:
     override = student.override
     override_json = (
         json.dumps(
@@ -462,7 +462,7 @@ class LedgerTables(_Tables):
             "WHERE outcome = 'accepted' AND sync_state != 'parked' "
             "AND (server_seq IS NULL OR server_seq > ?)"
         )
-        params: list[Any] = [roster_seq]
+        params: list[int | str] = [roster_seq]
         if student_id is not None:
             query += " AND student_id = ?"
             params.append(student_id)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlite_utils import Database
 
@@ -31,7 +31,8 @@ from kiosk.domain.ports import Clock, NotSavedError, StorageError, StoreClosedEr
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_STOP = object()
+#: A queued unit of work and the future its result goes to (one queue for results of any type).
+_Task: TypeAlias = tuple[Callable[[Transaction], object], "Future[Any]"]
 
 
 class SqliteStore:
@@ -56,7 +57,7 @@ class SqliteStore:
         self._clock = clock
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()  # None: stop
         self._cache: RosterCache | None = None
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
@@ -93,7 +94,7 @@ class SqliteStore:
         try:
             while True:
                 task = self._tasks.get()
-                if task is _STOP:
+                if task is None:
                     break
                 work, future = task
                 if future.set_running_or_notify_cancel():
@@ -121,7 +122,7 @@ class SqliteStore:
             log.info("pruned %d spent pass nonces", removed)
 
     def _execute(
-        self, db: Database, work: Callable[[Transaction], Any], future: Future[Any]
+        self, db: Database, work: Callable[[Transaction], object], future: Future[Any]
     ) -> None:
         ledger = Transaction(db.conn, self._cache, writable=True)
         try:
@@ -195,7 +196,7 @@ class SqliteStore:
             for conn in self._reader_conns:
                 conn.close()
             self._reader_conns.clear()
-        self._tasks.put(_STOP)
+        self._tasks.put(None)
         self._thread.join()
 
     def __enter__(self) -> SqliteStore:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 NAME = "pin"
 
 
-def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(NAME, parents=parents, help="set a staff or instructor PIN")
     actions = parser.add_subparsers(dest="pin_command", required=True)
     set_pin = actions.add_parser("set", parents=parents, help="set a PIN (4 to 12 digits)")

@@ -117,7 +117,3 @@ class PreferencesService:
 
         self._store.write(write)
         return stored
-
-    def update(self, **changes: Any) -> KioskPreferences:
-        """Change some preferences, keep the rest."""
-        return self.save(replace(self.load(), **changes))

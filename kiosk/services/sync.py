@@ -25,7 +25,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -249,6 +249,26 @@ class _Figures:
     last_upload_at: datetime | None
     stale_hours: int
     max_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionVerdict:
+    """The backend's promotion check of one student (``POST /api/promotions/check``)."""
+
+    eligible: bool
+    next_steps: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, body: object) -> PromotionVerdict | None:
+        """The verdict in a parsed answer (None when the answer is not one)."""
+        if not isinstance(body, dict) or not isinstance(body.get("eligible"), bool):
+            return None
+
+        def texts(value: object) -> tuple[str, ...]:
+            return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+        return cls(body["eligible"], texts(body.get("nextSteps")), texts(body.get("reasons")))
 
 
 class SyncEngine:
@@ -593,14 +613,14 @@ class SyncEngine:
         self.heartbeat_once()
         return self.status()
 
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+    def promotion_check(self, student_id: str) -> PromotionVerdict | None:
         """The backend's own evaluation, when it can be reached (instructor board)."""
         try:
             answer = self._call(lambda: self._api.promotion_check(student_id))
         except (BackendError, StaffNeeded) as exc:
             self._failed(exc)
             return None
-        return answer.body if isinstance(answer.body, dict) else None
+        return PromotionVerdict.from_json(answer.body)
 
 
 class LoopClock(Protocol):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from kiosk.domain.camera import ScanStats
 from kiosk.domain.ports import Clock, SetupApi
@@ -25,7 +25,7 @@ from kiosk.services.reception import ReceptionService
 from kiosk.services.scanning import ScanCoordinator
 from kiosk.services.setup import SetupService
 from kiosk.services.staff import PinService
-from kiosk.services.sync import SyncStatus
+from kiosk.services.sync import PromotionVerdict, SyncStatus
 
 
 class ClosableSetupApi(SetupApi, Protocol):
@@ -91,7 +91,7 @@ class SyncPort(Protocol):
         """Blocking: pull the roster now; (students in the roster, error or None)."""
         ...
 
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+    def promotion_check(self, student_id: str) -> PromotionVerdict | None:
         """Blocking: the backend's own evaluation, or None when it cannot be reached."""
         ...
 
