@@ -2,7 +2,7 @@
 
 Strings are marked with ``translate("Context", "text")`` (``QCoreApplication.translate``) so that
 ``pyside6-lupdate`` finds them; ``scripts/translations.sh`` extracts them into
-``kiosk/resources/translations/kiosk_*.ts`` and compiles the ``.qm`` files the app loads.
+``resources/translations/kiosk_*.ts`` and compiles the ``.qm`` files the app loads.
 
 Texts that come from the services in English (outcome headlines, eligibility notes) are
 translated here by their stable *code*, never by parsing the English text.
