@@ -4,7 +4,7 @@
 ``pyproject.toml`` holds everyone else to it). It owns:
 
     paths, clock, credential store (keyring), the store and its writer thread
-    the services (check-in, board, provisioning, set-up, PINs, preferences, reception)
+    the services (check-in, board, grading, provisioning, set-up, PINs, preferences, reception)
     the scan coordinator, and the camera: its scan loop built by a
         :class:`~kiosk.adapters.camera.ScanLoopFactory`, the one place that opens frame sources
         and picks a decoder (with the fallback)
@@ -44,6 +44,7 @@ from kiosk.adapters.store import SqliteStore
 from kiosk.domain.ports import ScanSource
 from kiosk.services.board import BoardService
 from kiosk.services.checkin import CheckInService
+from kiosk.services.grading import GradingService
 from kiosk.services.preferences import PreferencesService
 from kiosk.services.provisioning import ProvisioningService
 from kiosk.services.reception import ReceptionService
@@ -224,6 +225,7 @@ class SyncRunner:
             loop.stop()
         if engine is None:
             return None
+        engine.upload_promotions()
         engine.upload_once()
         return engine.status()
 
@@ -290,6 +292,7 @@ class KioskRuntime:
         self.checkin.set_local_window(self.preferences.load().checkin_window_minutes)
         self.sync = SyncRunner(self, settings.sync, camera_state=self._camera_state)
         self.coordinator = ScanCoordinator(self.checkin, after_accept=self.sync.nudge)
+        self.grading = GradingService(store, clock, on_recorded=self.sync.nudge)
         self._camera: Camera | None = None
         self._backup: DailyBackup | None = None
         self._started = False

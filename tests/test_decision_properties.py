@@ -20,7 +20,7 @@ from kiosk.domain.decision import (
     PriorCheckin,
     decide,
 )
-from kiosk.domain.model import ClassSlot, Student, TenantSettings
+from kiosk.domain.model import ClassSlot, RuleBook, Student, TenantSettings
 from kiosk.domain.ports import ScanSource
 from kiosk.domain.roster import parse_roster
 from kiosk.domain.tokens import read_token, verify_signature
@@ -48,6 +48,7 @@ class MemoryRoster:
     tenant_id: str = UPDATE.tenant.id
     settings: TenantSettings = UPDATE.settings
     classes: Sequence[ClassSlot] = ()
+    rules: RuleBook = UPDATE.rules
     keys: Mapping[str, Ed25519PublicKey] = field(
         default_factory=lambda: {
             "gt-2026-11": CURRENT_KEY.public_key(),

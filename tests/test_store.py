@@ -48,7 +48,7 @@ def test_migrations_are_recorded_and_reopen_is_idempotent(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     conn.close()
-    assert names == ["m001_initial"]
+    assert names == ["m001_initial", "m002_grading"]
 
 
 def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:

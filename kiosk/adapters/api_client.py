@@ -32,10 +32,12 @@ from kiosk.domain.ports import (
     Heartbeat,
     OutboxEvent,
     OutboxItem,
+    PromotionRecord,
     Registration,
     RetryLater,
     TransientError,
 )
+from kiosk.domain.roster import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,27 @@ def checkin_json(item: OutboxItem) -> dict[str, object]:
         "nonce": item.nonce,
         "kind": item.kind.value if item.kind else None,
         "source": item.source.value,
+        "createdBy": item.created_by,
+        "countsTowardPromotion": item.counts,
+        "tardy": item.tardy,
+        "belowMinRank": item.below_min_rank,
+    }
+
+
+def promotion_json(item: PromotionRecord) -> dict[str, object]:
+    """One upload item of ``POST /api/kiosk/promotions``."""
+    target = item.target
+    return {
+        "promotionId": item.promotion_id,
+        "studentId": item.student_id,
+        "kind": target.kind.value,
+        "fromRank": target.from_rank,
+        "fromStripes": target.from_stripes,
+        "toRank": target.to_rank,
+        "toStripes": target.to_stripes,
+        "promotedAt": wire_time(item.promoted_at),
+        "clockOffsetMs": item.clock_offset_ms,
+        "note": item.note,
         "createdBy": item.created_by,
     }
 
@@ -299,7 +322,9 @@ class HttpBackend:
             self._access_token = None
 
     def pull_roster(self, since: int) -> Answer:
-        return self._request("GET", "/api/kiosk/roster", params={"since": since})
+        # ``schema``: the newest roster version this kiosk reads (older backends ignore it).
+        params = {"since": since, "schema": SCHEMA_VERSION}
+        return self._request("GET", "/api/kiosk/roster", params=params)
 
     def push_checkins(self, items: Sequence[OutboxItem]) -> Answer:
         body = {"items": [checkin_json(item) for item in items]}
@@ -314,3 +339,7 @@ class HttpBackend:
 
     def promotion_check(self, student_id: str) -> Answer:
         return self._request("POST", "/api/promotions/check", body={"studentId": student_id})
+
+    def push_promotions(self, items: Sequence[PromotionRecord]) -> Answer:
+        body = {"items": [promotion_json(item) for item in items]}
+        return self._request("POST", "/api/kiosk/promotions", body=body)

@@ -22,10 +22,17 @@ from typing import Any
 
 from kiosk.domain.decision import Outcome, PassUse, PriorCheckin
 from kiosk.domain.eligibility import LocalAttendance, ServerStatus
+from kiosk.domain.grading import (
+    LocalPromotion,
+    PromotionStatus,
+    PromotionTarget,
+    with_local_promotions,
+)
 from kiosk.domain.model import (
     ClassSlot,
     Override,
     OverrideKind,
+    PromotionKind,
     RuleBook,
     Student,
     StudentStatus,
@@ -38,6 +45,8 @@ from kiosk.domain.ports import (
     KioskIdentity,
     OutboxEvent,
     OutboxItem,
+    PromotionAck,
+    PromotionRecord,
     ScanRecord,
     ScanSource,
     StorageError,
@@ -48,7 +57,7 @@ from kiosk.domain.tokens import TokenKind, VerificationKey, public_jwk
 
 _STUDENT_COLUMNS = (
     "id, display_name, program_id, rank_id, rank_since, classes_since_promotion, status, "
-    "flags, override, date_of_birth"
+    "flags, override, date_of_birth, stripes, stripe_since, classes_since_stripe"
 )
 #: How long after its pass expired a spent nonce is still kept: far above any token leeway, so
 #: a kiosk clock corrected backwards by up to a day still sees the pass as spent.
@@ -56,7 +65,15 @@ SPENT_PASS_MARGIN = timedelta(days=1)
 
 _SCAN_COLUMNS = (
     "scan_id, scanned_at, clock_offset_ms, outcome, source, sync_state, student_id, class_id, "
-    "session_id, kind, nonce, detail, created_by"
+    "session_id, kind, nonce, detail, created_by, counts, tardy, below_min_rank, rank_id, stripes"
+)
+_PROMOTION_COLUMNS = (
+    "promotion_id, student_id, kind, from_rank, from_stripes, to_rank, to_stripes, promoted_at, "
+    "clock_offset_ms, note, created_by, sync_state, server_status, server_seq, last_error"
+)
+_CLASS_COLUMNS = (
+    "id, name, program_id, weekday, start, duration_minutes, counts, min_rank, "
+    "checkin_opens_minutes, checkin_closes_minutes, tardy_after_minutes"
 )
 
 
@@ -93,6 +110,9 @@ def _student_from_row(row: Sequence[Any]) -> Student:
         flags=frozenset(json.loads(row[7])),
         override=override,
         date_of_birth=date.fromisoformat(row[9]) if row[9] else None,
+        stripes=row[10],
+        stripe_since=from_db_time(row[11]) if row[11] else None,
+        classes_since_stripe=row[12],
     )
 
 
@@ -122,6 +142,9 @@ def _student_to_row(student: Student) -> tuple[str | int | None, ...]:
         json.dumps(sorted(student.flags)),
         override_json,
         student.date_of_birth.isoformat() if student.date_of_birth else None,
+        student.stripes,
+        to_db_time(student.stripe_since) if student.stripe_since else None,
+        student.classes_since_stripe,
     )
 
 
@@ -140,7 +163,78 @@ def _scan_from_row(row: Sequence[Any]) -> ScanRecord:
         nonce=row[10],
         detail=row[11],
         created_by=row[12],
+        counts=bool(row[13]),
+        tardy=bool(row[14]),
+        below_min_rank=bool(row[15]),
+        rank_id=row[16],
+        stripes=row[17],
     )
+
+
+def _class_from_row(row: Sequence[Any]) -> ClassSlot:
+    return ClassSlot(
+        id=row[0],
+        name=row[1],
+        program_id=row[2],
+        weekday=row[3],
+        start=time.fromisoformat(row[4]),
+        duration_minutes=row[5],
+        counts=bool(row[6]),
+        min_rank=row[7],
+        checkin_opens_minutes=row[8],
+        checkin_closes_minutes=row[9],
+        tardy_after_minutes=row[10],
+    )
+
+
+def _class_to_row(slot: ClassSlot) -> tuple[str | int | None, ...]:
+    return (
+        slot.id,
+        slot.name,
+        slot.program_id,
+        slot.weekday,
+        slot.start.isoformat("minutes"),
+        slot.duration_minutes,
+        int(slot.counts),
+        slot.min_rank,
+        slot.checkin_opens_minutes,
+        slot.checkin_closes_minutes,
+        slot.tardy_after_minutes,
+    )
+
+
+def _promotion_from_row(row: Sequence[Any]) -> PromotionRecord:
+    return PromotionRecord(
+        promotion_id=row[0],
+        student_id=row[1],
+        target=PromotionTarget(PromotionKind(row[2]), row[3], row[4], row[5], row[6]),
+        promoted_at=from_db_time(row[7]),
+        clock_offset_ms=row[8],
+        note=row[9],
+        created_by=row[10],
+        sync_state=SyncState(row[11]),
+        server_status=PromotionStatus(row[12]) if row[12] else None,
+        server_seq=row[13],
+        reason=row[14] or "",
+    )
+
+
+def _local_promotion(record: PromotionRecord) -> LocalPromotion:
+    return LocalPromotion(
+        record.promotion_id,
+        record.student_id,
+        record.target,
+        record.promoted_at,
+        record.server_status,
+        record.server_seq,
+    )
+
+
+def _attendance_from_row(row: Sequence[Any]) -> tuple[str, LocalAttendance]:
+    """``(student id, entry)`` from ``student_id, scanned_at, server_status, server_seq,
+    counts``."""
+    status = ServerStatus(row[2]) if row[2] else None
+    return row[0], LocalAttendance(from_db_time(row[1]), status, row[3], bool(row[4]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,17 +260,8 @@ def load_roster_cache(conn: sqlite3.Connection) -> RosterCache | None:
     parsed = parse_parts(parts)
     keys = {kid: public_jwk(kid, x) for kid, x in conn.execute("SELECT kid, x FROM tenant_keys")}
     classes = tuple(
-        ClassSlot(
-            id=row[0],
-            name=row[1],
-            program_id=row[2],
-            weekday=row[3],
-            start=time.fromisoformat(row[4]),
-            duration_minutes=row[5],
-        )
-        for row in conn.execute(
-            "SELECT id, name, program_id, weekday, start, duration_minutes FROM classes"
-        )
+        _class_from_row(row)
+        for row in conn.execute(f"SELECT {_CLASS_COLUMNS} FROM classes")  # noqa: S608 (constant)
     )
     state = dict(conn.execute("SELECT key, value FROM kiosk_state"))
     pulled = state.get("roster_pulled_at")
@@ -193,7 +278,12 @@ def load_roster_cache(conn: sqlite3.Connection) -> RosterCache | None:
 
 
 class _RosterView:
-    """:class:`kiosk.domain.ports.CachedRoster` over one connection."""
+    """:class:`kiosk.domain.ports.CachedRoster` over one connection.
+
+    Students come as this kiosk knows them: the roster's, with the promotions made here that
+    the roster cannot show yet laid over them (:func:`kiosk.domain.grading.with_local_promotions`),
+    so that a promotion shows at once, offline, on every screen and in every decision.
+    """
 
     def __init__(self, cache: RosterCache, conn: sqlite3.Connection) -> None:
         self._cache = cache
@@ -239,18 +329,58 @@ class _RosterView:
         row = self._conn.execute("SELECT 1 FROM revoked_nonces WHERE nonce = ?", (nonce,))
         return row.fetchone() is not None
 
+    def _pending_promotions(self, student_id: str | None) -> dict[str, list[LocalPromotion]]:
+        """This kiosk's promotions a roster at our ``seq`` cannot show, by student."""
+        query = (
+            f"SELECT {_PROMOTION_COLUMNS} FROM promotions "  # noqa: S608 (constant)
+            "WHERE sync_state != 'parked' AND (server_seq IS NULL OR server_seq > ?)"
+        )
+        params: list[str | int] = [self._cache.seq]
+        if student_id is not None:
+            query += " AND student_id = ?"
+            params.append(student_id)
+        pending: dict[str, list[LocalPromotion]] = {}
+        for row in self._conn.execute(query, params):
+            record = _promotion_from_row(row)
+            pending.setdefault(record.student_id, []).append(_local_promotion(record))
+        return pending
+
+    def _as_known_here(
+        self, students: list[Student], student_id: str | None = None
+    ) -> list[Student]:
+        pending = self._pending_promotions(student_id)
+        if not pending:
+            return students
+        result = []
+        for student in students:
+            promotions = pending.get(student.id)
+            if promotions:
+                since = min(p.promoted_at for p in promotions)
+                rows = self._conn.execute(
+                    "SELECT student_id, scanned_at, server_status, server_seq, counts "
+                    "FROM checkins WHERE student_id = ? AND outcome = 'accepted' "
+                    "AND sync_state != 'parked' AND scanned_at > ?",
+                    (student.id, to_db_time(since)),
+                )
+                local = [_attendance_from_row(row)[1] for row in rows]
+                student = with_local_promotions(student, promotions, self._cache.seq, local)
+            result.append(student)
+        return result
+
     def student(self, student_id: str) -> Student | None:
         row = self._conn.execute(
             f"SELECT {_STUDENT_COLUMNS} FROM students WHERE id = ?",  # noqa: S608 (constant)
             (student_id,),
         ).fetchone()
-        return _student_from_row(row) if row else None
+        if row is None:
+            return None
+        return self._as_known_here([_student_from_row(row)], student_id)[0]
 
     def all_students(self) -> Sequence[Student]:
         rows = self._conn.execute(
             f"SELECT {_STUDENT_COLUMNS} FROM students ORDER BY search_name"  # noqa: S608
         )
-        return [_student_from_row(row) for row in rows]
+        return self._as_known_here([_student_from_row(row) for row in rows])
 
     def search_students(self, text: str, limit: int = 20) -> Sequence[Student]:
         pattern = "%" + text.casefold().replace("%", "").replace("_", "") + "%"
@@ -259,7 +389,7 @@ class _RosterView:
             "ORDER BY search_name LIMIT ?",
             (pattern, limit),
         )
-        return [_student_from_row(row) for row in rows]
+        return self._as_known_here([_student_from_row(row) for row in rows])
 
     def student_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM students").fetchone()[0])
@@ -401,7 +531,8 @@ class RosterTables(_Tables):
         conn.executemany(
             "INSERT OR REPLACE INTO students (id, display_name, search_name, program_id, "
             "rank_id, rank_since, classes_since_promotion, status, flags, override, "
-            "date_of_birth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "date_of_birth, stripes, stripe_since, classes_since_stripe) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_student_to_row(student) for student in update.students],
         )
         conn.executemany(
@@ -413,20 +544,12 @@ class RosterTables(_Tables):
             [(nonce,) for nonce in sorted(update.revoked_nonces)],
         )
         conn.executemany(
-            "INSERT INTO classes (id, name, program_id, weekday, start, duration_minutes) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.id,
-                    c.name,
-                    c.program_id,
-                    c.weekday,
-                    c.start.isoformat("minutes"),
-                    c.duration_minutes,
-                )
-                for c in update.classes
-            ],
+            f"INSERT INTO classes ({_CLASS_COLUMNS}) "  # noqa: S608 (constant)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_class_to_row(c) for c in update.classes],
         )
+        if update.full:
+            conn.execute("DELETE FROM kiosk_state WHERE key = 'roster_full_pull'")
         self.set_state("roster_seq", str(update.seq))
         self.set_state("roster_pulled_at", to_db_time(pulled_at))
         if update.generated_at is not None:
@@ -454,24 +577,58 @@ class LedgerTables(_Tables):
         self, student_id: str | None = None
     ) -> Mapping[str, list[LocalAttendance]]:
         roster_seq = self._cache.seq if self._cache else 0
-        # Only rows the roster cannot count yet; the domain rule decides the rest exactly.
+        # Only rows the roster cannot count yet, and every row after a promotion made here
+        # that the roster cannot show yet (the overlay counts from there); the domain rules
+        # decide the rest exactly.
         query = (
-            "SELECT student_id, scanned_at, server_status, server_seq FROM checkins "
+            "SELECT student_id, scanned_at, server_status, server_seq, counts FROM checkins c "
             "WHERE outcome = 'accepted' AND sync_state != 'parked' "
-            "AND (server_seq IS NULL OR server_seq > ?)"
+            "AND (server_seq IS NULL OR server_seq > ? OR EXISTS (SELECT 1 FROM promotions p "
+            "WHERE p.student_id = c.student_id AND p.sync_state != 'parked' "
+            "AND (p.server_seq IS NULL OR p.server_seq > ?) AND c.scanned_at > p.promoted_at))"
         )
-        params: list[int | str] = [roster_seq]
+        params: list[int | str] = [roster_seq, roster_seq]
         if student_id is not None:
             query += " AND student_id = ?"
             params.append(student_id)
         result: dict[str, list[LocalAttendance]] = {}
-        for sid, scanned_at, status, seq in self._conn.execute(query, params):
-            result.setdefault(sid, []).append(
-                LocalAttendance(
-                    from_db_time(scanned_at), ServerStatus(status) if status else None, seq
-                )
-            )
+        for row in self._conn.execute(query, params):
+            sid, entry = _attendance_from_row(row)
+            result.setdefault(sid, []).append(entry)
         return result
+
+    def promotions(self, student_id: str | None = None, limit: int = 50) -> list[PromotionRecord]:
+        query = f"SELECT {_PROMOTION_COLUMNS} FROM promotions"  # noqa: S608 (constant)
+        params: list[str | int] = []
+        if student_id is not None:
+            query += " WHERE student_id = ?"
+            params.append(student_id)
+        query += " ORDER BY promoted_at DESC LIMIT ?"
+        params.append(limit)
+        return [_promotion_from_row(row) for row in self._conn.execute(query, params)]
+
+    def record_promotion(self, record: PromotionRecord) -> None:
+        self._require_writable()
+        target = record.target
+        self._conn.execute(
+            "INSERT INTO promotions (promotion_id, student_id, kind, from_rank, from_stripes, "
+            "to_rank, to_stripes, promoted_at, clock_offset_ms, note, created_by, sync_state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.promotion_id,
+                record.student_id,
+                target.kind.value,
+                target.from_rank,
+                target.from_stripes,
+                target.to_rank,
+                target.to_stripes,
+                to_db_time(record.promoted_at),
+                record.clock_offset_ms,
+                record.note,
+                record.created_by,
+                record.sync_state.value,
+            ),
+        )
 
     def recent_scans(self, limit: int) -> Sequence[ScanRecord]:
         rows = self._conn.execute(
@@ -493,7 +650,7 @@ class LedgerTables(_Tables):
         self._require_writable()
         self._conn.execute(
             f"INSERT INTO checkins ({_SCAN_COLUMNS}) "  # noqa: S608 (constant)
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.scan_id,
                 to_db_time(record.scanned_at),
@@ -508,6 +665,11 @@ class LedgerTables(_Tables):
                 record.nonce,
                 record.detail,
                 record.created_by,
+                int(record.counts),
+                int(record.tardy),
+                int(record.below_min_rank),
+                record.rank_id,
+                record.stripes,
             ),
         )
 
@@ -565,14 +727,20 @@ class OutboxTables(_Tables):
         ):
             if state != "sent":
                 result[f"events_{state}"] = count
+        result["promotions_pending"] = result["promotions_parked"] = 0
+        for state, count in self._conn.execute(
+            "SELECT sync_state, count(*) FROM promotions GROUP BY sync_state"
+        ):
+            if state != "sent":
+                result[f"promotions_{state}"] = count
         return result
 
     def pending_checkins(self, limit: int) -> list[OutboxItem]:
         """Oldest accepted check-ins not yet acknowledged."""
         rows = self._conn.execute(
             "SELECT scan_id, student_id, scanned_at, clock_offset_ms, class_id, session_id, "
-            "nonce, kind, source, created_by FROM checkins "
-            "WHERE sync_state = 'pending' ORDER BY scanned_at LIMIT ?",
+            "nonce, kind, source, created_by, counts, tardy, below_min_rank, rank_id, stripes "
+            "FROM checkins WHERE sync_state = 'pending' ORDER BY scanned_at LIMIT ?",
             (limit,),
         )
         return [
@@ -587,9 +755,52 @@ class OutboxTables(_Tables):
                 kind=TokenKind(r[7]) if r[7] else None,
                 source=ScanSource(r[8]),
                 created_by=r[9],
+                counts=bool(r[10]),
+                tardy=bool(r[11]),
+                below_min_rank=bool(r[12]),
+                rank_id=r[13],
+                stripes=r[14],
             )
             for r in rows
         ]
+
+    def pending_promotions(self, limit: int) -> list[PromotionRecord]:
+        rows = self._conn.execute(
+            f"SELECT {_PROMOTION_COLUMNS} FROM promotions "  # noqa: S608 (constant)
+            "WHERE sync_state = 'pending' ORDER BY promoted_at LIMIT ?",
+            (limit,),
+        )
+        return [_promotion_from_row(row) for row in rows]
+
+    def acknowledge_promotions(self, results: Iterable[PromotionAck], now: datetime) -> int:
+        """Record per-item answers of a fully parsed 2xx. Only pending rows change."""
+        self._require_writable()
+        changed = 0
+        for ack in results:
+            rejected = ack.status is PromotionStatus.REJECTED
+            cursor = self._conn.execute(
+                "UPDATE promotions SET sync_state = ?, server_status = ?, server_seq = ?, "
+                "last_error = ?, acked_at = ?, attempts = attempts + 1 "
+                "WHERE promotion_id = ? AND sync_state = 'pending'",
+                (
+                    "parked" if rejected else "sent",
+                    ack.status.value,
+                    None if rejected else ack.seq,
+                    (ack.reason or "rejected")[:200] if rejected else None,
+                    to_db_time(now),
+                    ack.promotion_id,
+                ),
+            )
+            changed += cursor.rowcount
+        return changed
+
+    def park_promotion(self, promotion_id: str, reason: str) -> None:
+        self._require_writable()
+        self._conn.execute(
+            "UPDATE promotions SET sync_state = 'parked', last_error = ?, "
+            "attempts = attempts + 1 WHERE promotion_id = ? AND sync_state = 'pending'",
+            (reason[:200], promotion_id),
+        )
 
     def pending_events(self, limit: int) -> list[OutboxEvent]:
         rows = self._conn.execute(
@@ -688,6 +899,7 @@ class Transaction(RosterTables, LedgerTables, OutboxTables):
         for table in (
             "used_passes",
             "events",
+            "promotions",
             "checkins",
             "students",
             "tenant_keys",

@@ -131,6 +131,54 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migration
+def m002_grading(db: Database) -> None:
+    """Grading (roster version 2): stripes, class rules, rank snapshots, kiosk promotions."""
+    db.executescript(
+        """
+        ALTER TABLE students ADD COLUMN stripes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE students ADD COLUMN stripe_since TEXT;
+        ALTER TABLE students ADD COLUMN classes_since_stripe INTEGER;
+        ALTER TABLE classes ADD COLUMN counts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE classes ADD COLUMN min_rank TEXT;
+        ALTER TABLE classes ADD COLUMN checkin_opens_minutes INTEGER;
+        ALTER TABLE classes ADD COLUMN checkin_closes_minutes INTEGER;
+        ALTER TABLE classes ADD COLUMN tardy_after_minutes INTEGER;
+        -- Class rules at scan time, and the rank and stripes the student held then.
+        ALTER TABLE checkins ADD COLUMN counts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE checkins ADD COLUMN tardy INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE checkins ADD COLUMN below_min_rank INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE checkins ADD COLUMN rank_id TEXT;
+        ALTER TABLE checkins ADD COLUMN stripes INTEGER;
+        -- Promotions made here: each its own outbox item, kept after it is sent (audit).
+        CREATE TABLE promotions (
+            promotion_id TEXT PRIMARY KEY,
+            student_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('belt', 'stripe')),
+            from_rank TEXT NOT NULL,
+            from_stripes INTEGER NOT NULL,
+            to_rank TEXT NOT NULL,
+            to_stripes INTEGER NOT NULL,
+            promoted_at TEXT NOT NULL,
+            clock_offset_ms INTEGER NOT NULL,
+            note TEXT NOT NULL,
+            created_by TEXT,
+            sync_state TEXT NOT NULL CHECK (sync_state IN ('pending', 'sent', 'parked')),
+            server_status TEXT,
+            server_seq INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            acked_at TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX promotions_by_student ON promotions (student_id, promoted_at);
+        CREATE INDEX promotions_by_state ON promotions (sync_state, promoted_at);
+        -- A roster applied before this version lacks stripes: the next pull is a full one.
+        INSERT INTO kiosk_state (key, value)
+            SELECT 'roster_full_pull', '1' FROM roster_parts WHERE name = 'tenant';
+        """
+    )
+
+
 def check_not_newer(db: Database) -> None:
     """Refuse a database that has migrations this version does not know."""
     known = set(_KNOWN)

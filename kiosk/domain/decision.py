@@ -10,6 +10,11 @@ this same student's accepted check-in for the current session* is reported as ``
 beyond the debounce would otherwise be told to refresh a code that worked. Nothing is recorded
 either way and the nonce stays spent, so this gives away nothing: the replay outcome still
 catches the same pass used for another session or shown after the window.
+
+Class rules (:mod:`kiosk.domain.class_rules`) add two amber outcomes after the duplicate check:
+``class_closed`` (a class of the student's program is on but its check-in closed: staff decide)
+and ``rank_restricted`` (the class is for a higher rank and the academy blocks). An accepted
+check-in carries the rules' flags: tardy, below the class's minimum rank.
 """
 
 from __future__ import annotations
@@ -20,8 +25,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from kiosk.domain.model import ClassSlot, InactivePolicy, Student, StudentStatus, TenantSettings
-from kiosk.domain.schedule import ClassSession, attach_class
+from kiosk.domain.class_rules import check_class
+from kiosk.domain.model import (
+    ClassSlot,
+    InactivePolicy,
+    RestrictedClassPolicy,
+    RuleBook,
+    Student,
+    StudentStatus,
+    TenantSettings,
+)
+from kiosk.domain.schedule import ClassSession
 from kiosk.domain.tokens import (
     TokenClaims,
     TokenKind,
@@ -41,6 +55,10 @@ class Outcome(StrEnum):
     STUDENT_INACTIVE = "student_inactive"
     REPLAY = "replay"
     DUPLICATE = "duplicate"
+    #: The class on now closed its check-in: staff decide (class rules).
+    CLASS_CLOSED = "class_closed"
+    #: The class is for a higher rank and the academy's policy blocks (class rules).
+    RANK_RESTRICTED = "rank_restricted"
     ACCEPTED = "accepted"
     #: Not a decision: the decision was ``accepted`` but the store could not commit it.
     NOT_SAVED = "not_saved"
@@ -75,6 +93,8 @@ OUTCOME_TONE: Mapping[Outcome, Tone] = {
     Outcome.STUDENT_INACTIVE: Tone.AMBER,
     Outcome.REPLAY: Tone.AMBER,
     Outcome.DUPLICATE: Tone.AMBER_GREEN,
+    Outcome.CLASS_CLOSED: Tone.AMBER,
+    Outcome.RANK_RESTRICTED: Tone.AMBER,
     Outcome.ACCEPTED: Tone.GREEN,
     Outcome.NOT_SAVED: Tone.RED,
 }
@@ -89,6 +109,8 @@ OUTCOME_RECORD: Mapping[Outcome, Record] = {
     Outcome.STUDENT_INACTIVE: Record.ATTEMPT,
     Outcome.REPLAY: Record.SCAN_ERROR,
     Outcome.DUPLICATE: Record.NOTHING,
+    Outcome.CLASS_CLOSED: Record.ATTEMPT,
+    Outcome.RANK_RESTRICTED: Record.ATTEMPT,
     Outcome.ACCEPTED: Record.ATTENDANCE,
     Outcome.NOT_SAVED: Record.NOTHING,
 }
@@ -104,6 +126,8 @@ OUTCOME_HEADLINE: Mapping[Outcome, str] = {
     Outcome.STUDENT_INACTIVE: "Please see the front desk",
     Outcome.REPLAY: "Code already used: refresh it on your phone",
     Outcome.DUPLICATE: "Already checked in",
+    Outcome.CLASS_CLOSED: "Check-in for this class has closed: please see your instructor",
+    Outcome.RANK_RESTRICTED: "This class is for a higher rank: please see your instructor",
     Outcome.ACCEPTED: "Welcome",
     Outcome.NOT_SAVED: "Check-in NOT saved: please try again or see the front desk",
 }
@@ -142,6 +166,9 @@ class RosterView(Protocol):
     @property
     def classes(self) -> Sequence[ClassSlot]: ...
 
+    @property
+    def rules(self) -> RuleBook: ...
+
     def is_revoked(self, nonce: str) -> bool: ...
 
     def student(self, student_id: str) -> Student | None: ...
@@ -166,6 +193,14 @@ class Decision:
     previous: PriorCheckin | None = None
     #: Machine detail for events (token problem, inactive status...); never payload text.
     detail: str = ""
+    #: Class rules: a check-in late for ``session``; a student below its minimum rank.
+    tardy: bool = False
+    below_min_rank: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether an attendance from this decision counts toward promotion."""
+        return self.session is None or self.session.slot.counts
 
     @property
     def tone(self) -> Tone:
@@ -248,7 +283,9 @@ def decide_manual(
     """A staff member checks a student in by name: the roster and history rules still apply.
 
     ``allow_inactive``: staff at the desk decided to let a suspended student train (an override);
-    the duplicate rule still holds. ``window_minutes``: as for :func:`decide`.
+    the duplicate rule still holds. Staff also decide past the class rules: a class whose
+    check-in closed is attached (tardy), a rank restriction does not block.
+    ``window_minutes``: as for :func:`decide`.
     """
     return _decide_for_student(
         roster.student(student_id),
@@ -258,6 +295,7 @@ def decide_manual(
         now,
         allow_inactive=allow_inactive,
         window_minutes=window_minutes,
+        staff=True,
     )
 
 
@@ -270,11 +308,14 @@ def _decide_for_student(
     *,
     allow_inactive: bool = False,
     window_minutes: int | None = None,
+    staff: bool = False,
 ) -> Decision:
     if student is None:
         return Decision(Outcome.UNKNOWN_STUDENT, claims=claims)
     settings = roster.settings
-    session = attach_class(roster.classes, now, settings, student.program_id)
+    check = check_class(roster.classes, now, settings, roster.rules, student, staff=staff)
+    # A closed class still makes a second scan "already checked in" rather than "closed".
+    session = check.session or check.closed
     if (
         student.status is not StudentStatus.ACTIVE
         and settings.inactive_policy is InactivePolicy.BLOCK
@@ -293,4 +334,18 @@ def _decide_for_student(
             return Decision(Outcome.REPLAY, claims, student, session)
     if duplicate_of is not None:
         return Decision(Outcome.DUPLICATE, claims, student, session, previous=duplicate_of)
-    return Decision(Outcome.ACCEPTED, claims, student, session)
+    if check.closed is not None:
+        return Decision(
+            Outcome.CLASS_CLOSED, claims, student, check.closed, below_min_rank=check.below_min_rank
+        )
+    blocks = settings.restricted_class_policy is RestrictedClassPolicy.BLOCK
+    if check.below_min_rank and blocks and not staff:
+        return Decision(Outcome.RANK_RESTRICTED, claims, student, session, below_min_rank=True)
+    return Decision(
+        Outcome.ACCEPTED,
+        claims,
+        student,
+        check.session,
+        tardy=check.tardy,
+        below_min_rank=check.below_min_rank,
+    )

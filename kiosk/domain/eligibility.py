@@ -5,9 +5,13 @@ prerequisite flags, an instructor override, the date of birth when an age rule e
 number of classes attended since the last promotion. Days are counted in the tenant's time zone
 on calendar dates, so a DST change (a 23- or 25-hour day) is still one day.
 
+:func:`evaluate_stripe` applies the same arithmetic to the next stripe (or degree) on the
+current rank, counted since the last stripe, or since the belt for the first one.
+
 :func:`classes_since_promotion` is the ``seq`` rule that keeps counts exact across kiosks and
 offline periods: the roster's count (as of its ``seq``) plus this kiosk's own accepted check-ins
-after the last promotion that the roster cannot contain yet.
+after the last promotion that the roster cannot contain yet. Only classes that count toward
+promotion are counted (an open mat may not), on the kiosk and the backend alike.
 """
 
 from __future__ import annotations
@@ -19,14 +23,21 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.domain.model import OverrideKind, RuleBook, Student, StudentStatus, TransitionRule
+from kiosk.domain.model import (
+    OverrideKind,
+    RuleBook,
+    StripeKind,
+    Student,
+    StudentStatus,
+    TransitionRule,
+)
 
 
 class EligibilityStatus(StrEnum):
     ELIGIBLE = "eligible"
     NOT_YET = "not_yet"
     DEFERRED = "deferred"
-    TOP_RANK = "top_rank"
+    TOP_RANK = "top_rank"  # for a stripe: every stripe of the rank is on (the belt is next)
     NO_RULE = "no_rule"
 
 
@@ -49,6 +60,16 @@ class EligibilityStats:
     min_age_years: int | None
     current_rank: str
     next_rank: str | None
+    #: Stripes on the current rank, and the stripe count the evaluation is about: for a
+    #: stripe, ``stripes + 1``; for a belt, None.
+    stripes: int = 0
+    next_stripes: int | None = None
+    stripes_required: int | None = None
+    stripe_kind: StripeKind = StripeKind.STRIPE
+
+    @property
+    def stripes_missing(self) -> int:
+        return max(0, (self.stripes_required or 0) - self.stripes)
 
     @property
     def classes_missing(self) -> int:
@@ -97,6 +118,9 @@ class Eligibility:
                 "minAgeYears": stats.min_age_years,
                 "currentRank": stats.current_rank,
                 "nextRank": stats.next_rank,
+                "stripes": stats.stripes,
+                "nextStripes": stats.next_stripes,
+                "stripesRequired": stats.stripes_required,
             },
         }
 
@@ -131,6 +155,22 @@ def _missing_notes(
 ) -> tuple[list[Note], list[Note]]:
     reasons: list[Note] = []
     steps: list[Note] = []
+    if stats.stripes_missing:
+        kind = stats.stripe_kind.value
+        reasons.append(
+            Note(
+                "stripes_short",
+                stats.stripes_missing,
+                f"{stats.stripes} of {stats.stripes_required} {kind}s",
+            )
+        )
+        steps.append(
+            Note(
+                "more_stripes",
+                stats.stripes_missing,
+                _plural(stats.stripes_missing, f"more {kind}", f"more {kind}s"),
+            )
+        )
     if stats.classes_missing:
         reasons.append(
             Note(
@@ -201,6 +241,7 @@ def evaluate(
     age = age_in_years(student.date_of_birth, today) if student.date_of_birth else None
     next_rank = rules.next_rank(student.program_id, student.rank_id)
     rule = rules.rule_for(student.program_id, student.rank_id, next_rank.id) if next_rank else None
+    scale = rules.stripe_scale(student.program_id, student.rank_id)
     stats = EligibilityStats(
         classes_attended=classes_attended,
         classes_required=rule.attendances if rule else None,
@@ -210,6 +251,9 @@ def evaluate(
         min_age_years=rule.min_age_years if rule else None,
         current_rank=student.rank_id,
         next_rank=next_rank.id if next_rank else None,
+        stripes=student.stripes,
+        stripes_required=rule.min_stripes if rule else None,
+        stripe_kind=scale.kind if scale else StripeKind.STRIPE,
     )
     if next_rank is None:
         return Eligibility(
@@ -226,6 +270,10 @@ def evaluate(
     if rule is None:
         reason = Note("no_rule", 0, "no rule for this promotion: the instructor decides")
         return Eligibility(False, EligibilityStatus.NO_RULE, (reason,), (), stats)
+    return _judge(rule, stats, student)
+
+
+def _judge(rule: TransitionRule, stats: EligibilityStats, student: Student) -> Eligibility:
     reasons, steps = _missing_notes(rule, stats, student.flags)
     if student.status is not StudentStatus.ACTIVE:
         reasons.append(Note("not_active", 0, f"membership {student.status.value}"))
@@ -234,6 +282,49 @@ def evaluate(
         return Eligibility(False, EligibilityStatus.NOT_YET, tuple(reasons), tuple(steps), stats)
     met = Note("requirements_met", 0, "all requirements met")
     return Eligibility(True, EligibilityStatus.ELIGIBLE, (met,), (), stats)
+
+
+def evaluate_stripe(
+    student: Student,
+    rules: RuleBook,
+    classes_attended: int,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Eligibility | None:
+    """The next stripe (or degree) on the student's rank; None when the rank takes none.
+
+    Stripe rules have the shape of belt rules; classes and days are counted since the last
+    stripe (since the belt, for the first). Instructor overrides are about the next belt and do
+    not apply here; a membership that is not active still holds it back.
+    """
+    scale = rules.stripe_scale(student.program_id, student.rank_id)
+    if scale is None:
+        return None
+    days = max(0, days_between(student.stripe_anchor, now, zone))
+    today = local_date(now, zone)
+    age = age_in_years(student.date_of_birth, today) if student.date_of_birth else None
+    full = student.stripes >= scale.count
+    rule = None if full else rules.stripe_rule_for(student.program_id, student.rank_id)
+    stats = EligibilityStats(
+        classes_attended=classes_attended,
+        classes_required=rule.attendances if rule else None,
+        days_in_rank=days,
+        days_required=rule.days_in_rank if rule else None,
+        age_years=age,
+        min_age_years=rule.min_age_years if rule else None,
+        current_rank=student.rank_id,
+        next_rank=None if full else student.rank_id,
+        stripes=student.stripes,
+        next_stripes=None if full else student.stripes + 1,
+        stripe_kind=scale.kind,
+    )
+    if full:
+        note = Note(f"all_{scale.kind.value}s", scale.count, f"all {scale.count} {scale.kind}s")
+        return Eligibility(False, EligibilityStatus.TOP_RANK, (note,), (), stats)
+    if rule is None:
+        reason = Note("no_rule", 0, "no rule for this stripe: the instructor decides")
+        return Eligibility(False, EligibilityStatus.NO_RULE, (reason,), (), stats)
+    return _judge(rule, stats, student)
 
 
 class ServerStatus(StrEnum):
@@ -247,29 +338,57 @@ class ServerStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LocalAttendance:
-    """One of this kiosk's accepted check-ins, as the count rule needs it."""
+    """One of this kiosk's accepted check-ins, as the count rule needs it.
+
+    ``counts``: the class it was attached to counts toward promotion (a check-in without a
+    class always does).
+    """
 
     scanned_at: datetime
     server_status: ServerStatus | None
     server_seq: int | None
+    counts: bool = True
+
+
+def counted_by_backend(entry: LocalAttendance) -> bool:
+    """Whether the backend counts (or will count) this check-in as the student's attendance."""
+    if not entry.counts:
+        return False
+    # Duplicate: counted through the other record; rejected: not attendance.
+    return entry.server_status in (None, ServerStatus.CREATED, ServerStatus.FLAGGED)
 
 
 def counts_beyond_roster(entry: LocalAttendance, roster_seq: int) -> bool:
-    """Whether a local check-in is missing from a roster taken at ``roster_seq``."""
+    """Whether a local check-in counts and is missing from a roster taken at ``roster_seq``."""
+    if not counted_by_backend(entry):
+        return False
     if entry.server_status is None:
         return True  # not acknowledged yet: only this kiosk knows it
-    if entry.server_status in (ServerStatus.CREATED, ServerStatus.FLAGGED):
-        return entry.server_seq is not None and entry.server_seq > roster_seq
-    return False  # duplicate: counted through the other record; rejected: not attendance
+    return entry.server_seq is not None and entry.server_seq > roster_seq
+
+
+def classes_since(
+    anchor: datetime, roster_count: int, roster_seq: int, local: Iterable[LocalAttendance]
+) -> int:
+    """The ``seq`` rule from any anchor: the roster's count since ``anchor`` (as of
+    ``roster_seq``) plus this kiosk's counted check-ins after it that the roster lacks."""
+    extra = sum(
+        1
+        for entry in local
+        if entry.scanned_at > anchor and counts_beyond_roster(entry, roster_seq)
+    )
+    return roster_count + extra
 
 
 def classes_since_promotion(
     student: Student, roster_seq: int, local: Iterable[LocalAttendance]
 ) -> int:
     """Exact count of classes since the last promotion (DESIGN §5)."""
-    extra = sum(
-        1
-        for entry in local
-        if entry.scanned_at > student.rank_since and counts_beyond_roster(entry, roster_seq)
-    )
-    return student.classes_since_promotion + extra
+    return classes_since(student.rank_since, student.classes_since_promotion, roster_seq, local)
+
+
+def classes_since_stripe(
+    student: Student, roster_seq: int, local: Iterable[LocalAttendance]
+) -> int:
+    """Exact count of classes since the last stripe (or the belt), by the same rule."""
+    return classes_since(student.stripe_anchor, student.stripe_count, roster_seq, local)

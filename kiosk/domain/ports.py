@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from kiosk.domain.decision import CheckinHistory, Outcome, RosterView
 from kiosk.domain.eligibility import LocalAttendance, ServerStatus
+from kiosk.domain.grading import PromotionStatus, PromotionTarget
 from kiosk.domain.model import RuleBook, Student, Tenant
 from kiosk.domain.roster import RosterUpdate
 from kiosk.domain.tokens import TokenKind
@@ -68,6 +69,13 @@ class ScanRecord:
     nonce: str | None = None
     detail: str = ""
     created_by: str | None = None
+    #: Class rules and the rank snapshot: whether it counts toward promotion, late for its
+    #: class, below the class's minimum rank; the rank and stripes held at scan time.
+    counts: bool = True
+    tardy: bool = False
+    below_min_rank: bool = False
+    rank_id: str | None = None
+    stripes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,39 @@ class OutboxItem:
     nonce: str | None = None
     kind: TokenKind | None = None
     created_by: str | None = None
+    counts: bool = True
+    tardy: bool = False
+    below_min_rank: bool = False
+    rank_id: str | None = None
+    stripes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionRecord:
+    """A promotion made on this kiosk: its own outbox item, ``promotion_id`` its idempotency
+    key forever. Kept after it is sent: it is also the kiosk's audit of who promoted whom."""
+
+    promotion_id: str
+    student_id: str
+    target: PromotionTarget
+    promoted_at: datetime
+    clock_offset_ms: int
+    note: str
+    created_by: str | None = None
+    sync_state: SyncState = SyncState.PENDING
+    server_status: PromotionStatus | None = None
+    server_seq: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionAck:
+    """The backend's answer for one uploaded promotion, from a fully parsed 2xx."""
+
+    promotion_id: str
+    status: PromotionStatus
+    seq: int | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +274,17 @@ class LedgerReader(Protocol):
 
     def state(self, key: str) -> str | None: ...
 
+    def promotions(self, student_id: str | None = None, limit: int = 50) -> list[PromotionRecord]:
+        """Promotions made on this kiosk, newest first (all students when None)."""
+        ...
+
 
 class LedgerWriter(LedgerReader, Protocol):
     def record_scan(self, record: ScanRecord) -> None: ...
+
+    def record_promotion(self, record: PromotionRecord) -> None:
+        """Keep a promotion made here; it is its own outbox item (pending until acknowledged)."""
+        ...
 
     def spend_pass(
         self, nonce: str, student_id: str, scan_id: str, expires_at: datetime
@@ -254,7 +303,8 @@ class OutboxReader(Protocol):
     """What waits for the backend, and what it refused."""
 
     def counts(self) -> dict[str, int]:
-        """Outbox figures: pending, parked, sent, events_pending, events_parked."""
+        """Outbox figures: pending, parked, sent, events_pending, events_parked,
+        promotions_pending, promotions_parked."""
         ...
 
     def pending_checkins(self, limit: int) -> list[OutboxItem]:
@@ -267,6 +317,10 @@ class OutboxReader(Protocol):
 
     def parked_reasons(self) -> dict[str, str]:
         """Why the backend refused each parked check-in, by scan id."""
+        ...
+
+    def pending_promotions(self, limit: int) -> list[PromotionRecord]:
+        """Oldest unacknowledged promotions (sent before check-ins: they change what counts)."""
         ...
 
 
@@ -282,6 +336,12 @@ class OutboxWriter(OutboxReader, Protocol):
     def acknowledge_events(self, event_ids: Iterable[str]) -> None: ...
 
     def park_events(self, event_ids: Iterable[str]) -> None: ...
+
+    def acknowledge_promotions(self, results: Iterable[PromotionAck], now: datetime) -> int:
+        """Record the backend's answers; a rejected promotion is parked for staff."""
+        ...
+
+    def park_promotion(self, promotion_id: str, reason: str) -> None: ...
 
 
 class StoreSnapshot(RosterReader, LedgerReader, OutboxReader, Protocol):
@@ -403,6 +463,8 @@ class BackendApi(Protocol):
     def heartbeat(self, report: Heartbeat) -> Answer: ...
 
     def promotion_check(self, student_id: str) -> Answer: ...
+
+    def push_promotions(self, items: Sequence[PromotionRecord]) -> Answer: ...
 
 
 class SecretVault(Protocol):

@@ -4,6 +4,11 @@ The same JSON is returned by ``GET /api/kiosk/roster?since=SEQ`` and read by
 ``tatami-kiosk roster import FILE`` (offline provisioning). Its schema is documented in
 ``docs/roster.md``. A document that fails validation raises :class:`RosterError` with a message
 a staff member can act on; the store never sees it, so the previous roster stays whole.
+
+Version 2 of the document (``tatamitech.kiosk.roster/2``) added grading: stripes and degrees
+per rank, stripe rules, class rules (check-in limits, tardiness, minimum rank, classes that do
+not count toward promotion), and each student's stripes. A version 1 document is still read:
+it has none of these, and every default keeps its old meaning.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from kiosk.domain.model import (
     OverrideKind,
     Program,
     Rank,
+    RestrictedClassPolicy,
     RuleBook,
+    StripeKind,
+    StripeScale,
     Student,
     StudentStatus,
     Tenant,
@@ -34,11 +42,18 @@ from kiosk.domain.model import (
 )
 from kiosk.domain.tokens import load_public_key
 
-SCHEMA = "tatamitech.kiosk.roster/1"
+SCHEMA_V1 = "tatamitech.kiosk.roster/1"
+#: The version this code writes and asks backends for (``?schema=2``).
+SCHEMA = "tatamitech.kiosk.roster/2"
+SCHEMA_VERSION = 2
+#: Every version this code reads.
+SCHEMAS = (SCHEMA_V1, SCHEMA)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _TRANSITION = re.compile(r"^([A-Za-z0-9.:-]+(?:_[A-Za-z0-9.:-]+)*?)_to_([A-Za-z0-9_.:-]+)$")
 _MAX_STUDENTS = 200_000
+#: Most stripes (or degrees) a rank may take: a BJJ black belt has up to 9 degrees.
+MAX_STRIPES = 10
 
 
 class RosterError(ValueError):
@@ -71,7 +86,7 @@ class RosterUpdate:
     parts: Mapping[str, Any] = field(default_factory=dict)
 
 
-PART_NAMES = ("tenant", "settings", "ranks", "programs", "rules")
+PART_NAMES = ("tenant", "settings", "ranks", "programs", "rules", "stripeRules")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +193,9 @@ def _parse_settings(raw: Any) -> TenantSettings:
     policy = settings.get("inactivePolicy", InactivePolicy.BLOCK.value)
     if policy not in {p.value for p in InactivePolicy}:
         raise _where("settings.inactivePolicy", "must be 'block' or 'allow'")
+    restricted = settings.get("restrictedClassPolicy", RestrictedClassPolicy.WARN.value)
+    if restricted not in {p.value for p in RestrictedClassPolicy}:
+        raise _where("settings.restrictedClassPolicy", "must be 'allow', 'warn' or 'block'")
     defaults = TenantSettings()
     return TenantSettings(
         time_zone=zone_name,
@@ -208,6 +226,7 @@ def _parse_settings(raw: Any) -> TenantSettings:
             "settings.rosterMaxAgeHours",
             minimum=1,
         ),
+        restricted_class_policy=RestrictedClassPolicy(restricted),
     )
 
 
@@ -215,11 +234,17 @@ def _parse_rule(raw: Any, path: str) -> TransitionRule:
     rule = _obj(raw, path)
     requires = _list(rule.get("requires", []), f"{path}.requires")
     min_age = rule.get("minAge")
+    min_stripes = rule.get("minStripes")
     return TransitionRule(
         attendances=_int(rule.get("attendances"), f"{path}.attendances", maximum=10_000),
         days_in_rank=_int(rule.get("daysInRank"), f"{path}.daysInRank", maximum=100_000),
         min_age_years=None if min_age is None else _int(min_age, f"{path}.minAge", maximum=120),
         requires=tuple(_str(flag, f"{path}.requires[]", pattern=_ID) for flag in requires),
+        min_stripes=(
+            None
+            if min_stripes is None
+            else _int(min_stripes, f"{path}.minStripes", maximum=MAX_STRIPES)
+        ),
     )
 
 
@@ -231,6 +256,35 @@ def _parse_rules(raw_rules: Any, path: str) -> dict[str, TransitionRule]:
             raise _where(f"{path}.{key}", "must be named like 'white_to_yellow'")
         parsed[key] = _parse_rule(value, f"{path}.{key}")
     return parsed
+
+
+def _parse_stripe_rules(
+    raw_rules: Any, path: str, ranks: Mapping[str, Rank]
+) -> dict[str, TransitionRule]:
+    """Stripe rules keyed by the rank the stripes go on (same shape as belt rules)."""
+    rules = _obj(raw_rules, path)
+    parsed: dict[str, TransitionRule] = {}
+    for key, value in rules.items():
+        if not isinstance(key, str) or key not in ranks:
+            raise _where(f"{path}.{key}", "must be named by a rank id")
+        parsed[key] = _parse_rule(value, f"{path}.{key}")
+    return parsed
+
+
+def _parse_stripes(raw: Any, path: str, rank_ids: tuple[str, ...]) -> Mapping[str, StripeScale]:
+    scales: dict[str, StripeScale] = {}
+    for rank_id, value in _obj(raw, path).items():
+        if rank_id not in rank_ids:
+            raise _where(f"{path}.{rank_id}", "is not a rank of this program")
+        scale = _obj(value, f"{path}.{rank_id}")
+        kind = scale.get("kind", StripeKind.STRIPE.value)
+        if kind not in {k.value for k in StripeKind}:
+            raise _where(f"{path}.{rank_id}.kind", "must be 'stripe' or 'degree'")
+        scales[rank_id] = StripeScale(
+            count=_int(scale.get("count"), f"{path}.{rank_id}.count", maximum=MAX_STRIPES),
+            kind=StripeKind(kind),
+        )
+    return MappingProxyType(scales)
 
 
 def _parse_rulebook(doc: Mapping[str, Any]) -> RuleBook:
@@ -245,6 +299,7 @@ def _parse_rulebook(doc: Mapping[str, Any]) -> RuleBook:
         )
     programs: dict[str, Program] = {}
     program_rules: dict[str, Mapping[str, TransitionRule]] = {}
+    program_stripe_rules: dict[str, Mapping[str, TransitionRule]] = {}
     for i, raw in enumerate(_list(doc.get("programs", []), "programs")):
         program = _obj(raw, f"programs[{i}]")
         program_id = _str(program.get("id"), f"programs[{i}].id", pattern=_ID)
@@ -258,17 +313,28 @@ def _parse_rulebook(doc: Mapping[str, Any]) -> RuleBook:
         if len(set(rank_ids)) != len(rank_ids):
             raise _where(f"programs[{i}].ranks", "lists a rank twice")
         programs[program_id] = Program(
-            program_id, _str(program.get("name"), f"programs[{i}].name"), rank_ids
+            program_id,
+            _str(program.get("name"), f"programs[{i}].name"),
+            rank_ids,
+            stripes=_parse_stripes(program.get("stripes", {}), f"programs[{i}].stripes", rank_ids),
         )
         if "rules" in program:
             program_rules[program_id] = MappingProxyType(
                 _parse_rules(program["rules"], f"programs[{i}].rules")
+            )
+        if "stripeRules" in program:
+            program_stripe_rules[program_id] = MappingProxyType(
+                _parse_stripe_rules(program["stripeRules"], f"programs[{i}].stripeRules", ranks)
             )
     return RuleBook(
         ranks=MappingProxyType(ranks),
         programs=MappingProxyType(programs),
         rules=MappingProxyType(_parse_rules(doc.get("rules", {}), "rules")),
         program_rules=MappingProxyType(program_rules),
+        stripe_rules=MappingProxyType(
+            _parse_stripe_rules(doc.get("stripeRules", {}), "stripeRules", ranks)
+        ),
+        program_stripe_rules=MappingProxyType(program_stripe_rules),
     )
 
 
@@ -290,7 +356,12 @@ def _parse_keys(raw: Any) -> tuple[TenantKey, ...]:
     return tuple(keys)
 
 
-def _parse_classes(raw: Any, programs: Mapping[str, Program]) -> tuple[ClassSlot, ...]:
+def _opt_minutes(value: Any, path: str) -> int | None:
+    return None if value is None else _int(value, path, maximum=24 * 60)
+
+
+def _parse_classes(raw: Any, rules: RuleBook) -> tuple[ClassSlot, ...]:
+    programs = rules.programs
     classes: list[ClassSlot] = []
     for i, item in enumerate(_list(raw, "classes")):
         cls = _obj(item, f"classes[{i}]")
@@ -302,6 +373,15 @@ def _parse_classes(raw: Any, programs: Mapping[str, Program]) -> tuple[ClassSlot
         program_id = cls.get("program")
         if program_id is not None and program_id not in programs:
             raise _where(f"classes[{i}].program", f"unknown program {program_id!r}")
+        min_rank = cls.get("minRank")
+        if min_rank is not None:
+            _str(min_rank, f"classes[{i}].minRank", pattern=_ID)
+            ladder = programs[program_id].rank_ids if program_id is not None else rules.ranks
+            if min_rank not in ladder:
+                raise _where(f"classes[{i}].minRank", f"{min_rank!r} is not a rank of the class")
+        counts = cls.get("countsTowardPromotion", True)
+        if not isinstance(counts, bool):
+            raise _where(f"classes[{i}].countsTowardPromotion", "must be true or false")
         classes.append(
             ClassSlot(
                 id=_str(cls.get("id"), f"classes[{i}].id", limit=64),
@@ -315,6 +395,17 @@ def _parse_classes(raw: Any, programs: Mapping[str, Program]) -> tuple[ClassSlot
                     maximum=24 * 60,
                 ),
                 program_id=program_id,
+                counts=counts,
+                min_rank=min_rank,
+                checkin_opens_minutes=_opt_minutes(
+                    cls.get("checkinOpensMinutes"), f"classes[{i}].checkinOpensMinutes"
+                ),
+                checkin_closes_minutes=_opt_minutes(
+                    cls.get("checkinClosesMinutes"), f"classes[{i}].checkinClosesMinutes"
+                ),
+                tardy_after_minutes=_opt_minutes(
+                    cls.get("tardyAfterMinutes"), f"classes[{i}].tardyAfterMinutes"
+                ),
             )
         )
     return tuple(classes)
@@ -351,6 +442,12 @@ def _parse_student(raw: Any, path: str, rules: RuleBook) -> Student:
         raise _where(f"{path}.status", "must be active, suspended, frozen or inactive")
     flags = _obj(student.get("flags", {}), f"{path}.flags")
     born = student.get("dateOfBirth")
+    stripes = _int(student.get("stripes", 0), f"{path}.stripes", maximum=MAX_STRIPES)
+    scale = rules.stripe_scale(program_id, rank_id)
+    if stripes > (scale.count if scale else 0):
+        raise _where(f"{path}.stripes", f"{rank_id!r} takes {scale.count if scale else 0} at most")
+    stripe_since = student.get("stripeSince")
+    since_stripe = student.get("classesSinceStripe")
     return Student(
         id=_uuid(student.get("id"), f"{path}.id"),
         display_name=_str(student.get("displayName"), f"{path}.displayName", limit=120),
@@ -364,6 +461,13 @@ def _parse_student(raw: Any, path: str, rules: RuleBook) -> Student:
         flags=frozenset(name for name, value in flags.items() if value is True),
         override=_parse_override(student.get("override"), f"{path}.override"),
         date_of_birth=_date(born, f"{path}.dateOfBirth") if born is not None else None,
+        stripes=stripes,
+        stripe_since=(
+            _instant(stripe_since, f"{path}.stripeSince") if stripe_since is not None else None
+        ),
+        classes_since_stripe=(
+            _int(since_stripe, f"{path}.classesSinceStripe") if since_stripe is not None else None
+        ),
     )
 
 
@@ -373,7 +477,13 @@ def parse_roster(doc: Any, *, expected_tenant_id: str | None = None) -> RosterUp
     ``expected_tenant_id`` pins the kiosk's tenant: a roster of another academy is refused.
     """
     root = _obj(doc, "document")
-    if root.get("schema") != SCHEMA:
+    if root.get("schema") not in SCHEMAS:
+        newer = str(root.get("schema", "")).startswith(SCHEMA_V1[:-1])
+        if newer:
+            raise RosterError(
+                f"roster version {str(root.get('schema'))[-8:]!r} is newer than this kiosk reads "
+                "(update TatamiTech Kiosk)"
+            )
         raise RosterError(f"not a TatamiTech roster (expected schema {SCHEMA!r})")
     tenant = _parse_tenant(root.get("tenant"))
     if expected_tenant_id is not None and tenant.id != expected_tenant_id.lower():
@@ -409,7 +519,7 @@ def parse_roster(doc: Any, *, expected_tenant_id: str | None = None) -> RosterUp
         rules=rules,
         keys=_parse_keys(root.get("keys", [])),
         revoked_nonces=frozenset(_str(n, "revokedNonces[]", limit=128) for n in revoked),
-        classes=_parse_classes(root.get("classes", []), rules.programs),
+        classes=_parse_classes(root.get("classes", []), rules),
         students=students,
         removed_student_ids=tuple(_uuid(s, "removedStudentIds[]") for s in removed),
         parts={name: root.get(name) for name in PART_NAMES if name in root},

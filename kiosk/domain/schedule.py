@@ -1,7 +1,8 @@
 """The weekly class schedule in the tenant's time zone, and class auto-attach.
 
-A check-in is attached to the class in progress, or to one starting within the tenant's lead time
-(``class_lead_minutes``). Attendance then counts once per *session*: one class on one date.
+A check-in is attached to a class whose check-in is open: from its own early limit (by default
+the tenant's lead time, ``class_lead_minutes``) before the start until its late limit (by
+default the end). Attendance then counts once per *session*: one class on one date.
 """
 
 from __future__ import annotations
@@ -11,6 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.domain.model import ClassSlot, TenantSettings
+
+
+def checkin_opens(slot: ClassSlot, settings: TenantSettings) -> timedelta:
+    """How long before the start a class's check-in opens."""
+    minutes = slot.checkin_opens_minutes
+    return timedelta(minutes=settings.class_lead_minutes if minutes is None else minutes)
+
+
+def checkin_closes(slot: ClassSlot) -> timedelta:
+    """How long after the start a class's check-in closes (by default: when it ends)."""
+    minutes = slot.checkin_closes_minutes
+    return timedelta(minutes=slot.duration_minutes if minutes is None else minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +65,18 @@ def attach_class(
     settings: TenantSettings,
     program_id: str | None = None,
 ) -> ClassSession | None:
-    """The class session a check-in at ``now`` belongs to, if any.
+    """The class session a check-in at ``now`` belongs to, if any: one whose check-in is open.
 
     Preference: a class of the student's program (or open to all) over another program's; then a
     class in progress over one about to start; then the latest start (back-to-back classes: the
     one just beginning, not the one ending).
     """
-    lead = timedelta(minutes=settings.class_lead_minutes)
     candidates = [
         session
         for session in sessions_around(classes, now, settings)
-        if session.starts_at - lead <= now < session.ends_at
+        if session.starts_at - checkin_opens(session.slot, settings)
+        <= now
+        < session.starts_at + checkin_closes(session.slot)
     ]
     if not candidates:
         return None

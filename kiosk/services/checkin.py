@@ -24,8 +24,14 @@ from kiosk.domain.decision import (
     decide,
     decide_manual,
 )
-from kiosk.domain.eligibility import Eligibility, classes_since_promotion, evaluate
-from kiosk.domain.model import Rank
+from kiosk.domain.eligibility import (
+    Eligibility,
+    classes_since_promotion,
+    classes_since_stripe,
+    evaluate,
+    evaluate_stripe,
+)
+from kiosk.domain.model import Rank, RestrictedClassPolicy, StripeKind
 from kiosk.domain.ports import (
     CachedRoster,
     Clock,
@@ -70,10 +76,24 @@ class ScanResult:
     class_starts_at: datetime | None = None
     #: For ``duplicate``: when the attendance that counts was recorded (tenant time zone).
     previous_at: datetime | None = None
+    #: Stripes (or degrees) on the rank, how many it takes (0: none), and the next stripe.
+    stripes: int = 0
+    max_stripes: int = 0
+    stripe_kind: StripeKind = StripeKind.STRIPE
+    stripe_eligibility: Eligibility | None = None
+    #: Class rules: late for the class; the class is for ``min_rank`` and up and the student is
+    #: below it (set when the academy wants it said); the check-in counts toward promotion.
+    tardy: bool = False
+    min_rank: Rank | None = None
+    counts: bool = True
 
     @property
     def eligible(self) -> bool:
         return self.eligibility is not None and self.eligibility.eligible
+
+    @property
+    def stripe_eligible(self) -> bool:
+        return self.stripe_eligibility is not None and self.stripe_eligibility.eligible
 
     def to_json(self) -> dict[str, Any]:
         """One JSON line of the headless runner. No names: stdout may end up in a journal."""
@@ -91,6 +111,11 @@ class ScanResult:
             "classes": [stats.classes_attended, stats.classes_required] if stats else None,
             "days": [stats.days_in_rank, stats.days_required] if stats else None,
             "nextSteps": [n.text for n in self.eligibility.next_steps] if self.eligibility else [],
+            "stripes": self.stripes,
+            "stripeEligible": self.stripe_eligible,
+            "tardy": self.tardy,
+            "minRank": self.min_rank.id if self.min_rank else None,
+            "counts": self.counts,
             "classId": self.class_id,
             "scannedAt": self.scanned_at.isoformat(),
             "source": self.source.value,
@@ -98,7 +123,10 @@ class ScanResult:
 
 
 def _message(
-    decision: Decision, roster: CachedRoster | None, eligibility: Eligibility | None
+    decision: Decision,
+    roster: CachedRoster | None,
+    eligibility: Eligibility | None,
+    stripe: Eligibility | None = None,
 ) -> str:
     outcome = decision.outcome
     if outcome is Outcome.DUPLICATE and decision.previous is not None and roster is not None:
@@ -108,12 +136,26 @@ def _message(
         # No name here: the message also goes to JSON lines and journals; screens show the
         # name from ``display_name``.
         text = "Welcome"
+        if decision.tardy:
+            text += " · tardy"
         if eligibility is not None and eligibility.eligible:
             text += " · eligible for promotion"
+        elif stripe is not None and stripe.eligible:
+            text += f" · eligible for a {stripe.stats.stripe_kind.value}"
         elif eligibility is not None and eligibility.next_steps:
             text += " · " + ", ".join(n.text for n in eligibility.next_steps[:2])
         return text
     return OUTCOME_HEADLINE[outcome]
+
+
+def _says_restriction(decision: Decision, policy: RestrictedClassPolicy) -> bool:
+    """Whether the card says "This class is for blue belt and up"."""
+    if not decision.below_min_rank:
+        return False
+    if decision.outcome in (Outcome.RANK_RESTRICTED, Outcome.CLASS_CLOSED):
+        return True
+    # Staff let a student past a blocking academy's rule: the card still says it.
+    return policy is not RestrictedClassPolicy.ALLOW
 
 
 #: Outcomes reached only after the signature verified: their ``studentId`` claim is trustworthy.
@@ -125,6 +167,8 @@ _VERIFIED = frozenset(
         Outcome.STUDENT_INACTIVE,
         Outcome.REPLAY,
         Outcome.DUPLICATE,
+        Outcome.CLASS_CLOSED,
+        Outcome.RANK_RESTRICTED,
         Outcome.ACCEPTED,
     }
 )
@@ -349,6 +393,11 @@ class CheckInService:
                 nonce=claims.nonce if claims and is_attendance else None,
                 detail=decision.detail,
                 created_by=staff_id,
+                counts=decision.counts,
+                tardy=decision.tardy,
+                below_min_rank=decision.below_min_rank,
+                rank_id=student.rank_id if student else None,
+                stripes=student.stripes if student else None,
             )
         )
         if is_attendance and claims is not None and claims.kind is TokenKind.PASS:
@@ -357,17 +406,24 @@ class CheckInService:
         if decision.record in (Record.SCAN_ERROR, Record.SECURITY, Record.ATTEMPT):
             ledger.add_event(self._event(decision, scan_id, digest, source, at))
 
-        eligibility = None
+        eligibility = stripe = None
+        rules = roster.rules
+        zone = roster.settings.zone
         if student is not None and decision.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE):
             local = ledger.local_attendance(student.id).get(student.id, [])
             count = classes_since_promotion(student, roster.seq, local)
-            eligibility = evaluate(student, roster.rules, count, at, roster.settings.zone)
-        rules = roster.rules
+            eligibility = evaluate(student, rules, count, at, zone)
+            since_stripe = classes_since_stripe(student, roster.seq, local)
+            stripe = evaluate_stripe(student, rules, since_stripe, at, zone)
+        scale = rules.stripe_scale(student.program_id, student.rank_id) if student else None
+        restricted = session is not None and _says_restriction(
+            decision, roster.settings.restricted_class_policy
+        )
         result = ScanResult(
             outcome=decision.outcome,
             tone=decision.tone,
             headline=OUTCOME_HEADLINE[decision.outcome],
-            message=_message(decision, roster, eligibility),
+            message=_message(decision, roster, eligibility, stripe),
             source=source,
             scanned_at=at,
             scan_id=scan_id,
@@ -381,6 +437,15 @@ class CheckInService:
             class_name=session.slot.name if session else None,
             class_starts_at=session.starts_at if session else None,
             previous_at=decision.previous.scanned_at if decision.previous else None,
+            stripes=student.stripes if student else 0,
+            max_stripes=scale.count if scale else 0,
+            stripe_kind=scale.kind if scale else StripeKind.STRIPE,
+            stripe_eligibility=stripe,
+            tardy=decision.tardy,
+            min_rank=rules.rank(session.slot.min_rank)
+            if restricted and session is not None and session.slot.min_rank
+            else None,
+            counts=decision.counts,
         )
         return decision, result
 

@@ -12,6 +12,9 @@ Rules this module keeps:
   needed. The queue is kept whatever happens.
 - A whole request refused with ``400/413/422`` is split until the poison item stands alone; that
   item is parked with its reason. Parked items are never deleted and never block the others.
+- Promotions made on the kiosk are their own outbox items with their own step (and backoff),
+  sent like check-ins: left only on a parsed 2xx naming them, parked when refused. The backend
+  recounts on applying one, so their order against check-ins does not change any count.
 - Upload and roster pull are independent (two threads in :class:`SyncLoop`): a failing upload
   never blocks the roster, nor the reverse. Events and heartbeats have their own schedules and
   backoffs too, so a failing check-in endpoint does not silence the kiosk's heartbeat.
@@ -33,6 +36,7 @@ from typing import Any, Protocol, TypeVar
 
 from kiosk import __version__
 from kiosk.domain.eligibility import ServerStatus
+from kiosk.domain.grading import PromotionStatus
 from kiosk.domain.ports import (
     Answer,
     AuthExpired,
@@ -46,6 +50,8 @@ from kiosk.domain.ports import (
     OutboxEvent,
     OutboxItem,
     OutboxWriter,
+    PromotionAck,
+    PromotionRecord,
     RetryLater,
     RosterReader,
     SecretVault,
@@ -121,6 +127,8 @@ class SyncStatus:
     pending: int = 0
     parked: int = 0
     events_pending: int = 0
+    promotions_pending: int = 0
+    promotions_parked: int = 0
     last_contact_at: datetime | None = None
     last_upload_at: datetime | None = None
     last_pull_at: datetime | None = None
@@ -147,6 +155,8 @@ class SyncStatus:
             "pending": self.pending,
             "parked": self.parked,
             "eventsPending": self.events_pending,
+            "promotionsPending": self.promotions_pending,
+            "promotionsParked": self.promotions_parked,
             "lastContactAt": iso(self.last_contact_at),
             "lastUploadAt": iso(self.last_upload_at),
             "lastPullAt": iso(self.last_pull_at),
@@ -236,6 +246,30 @@ def _parse_checkin_results(body: object, sent: set[str]) -> list[CheckinAck]:
     return parsed
 
 
+def _parse_promotion_results(body: object, sent: set[str]) -> list[PromotionAck]:
+    """Validate every per-item answer of a promotions upload, or refuse the whole answer."""
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, list):
+        raise TransientError("promotion answer has no results list")
+    parsed: list[PromotionAck] = []
+    for item in results:
+        promotion_id = item.get("promotionId") if isinstance(item, dict) else None
+        if not isinstance(promotion_id, str) or promotion_id not in sent:
+            raise TransientError("promotion answer names an item that was not sent")
+        try:
+            status = PromotionStatus(str(item.get("status")))
+        except ValueError:
+            raise TransientError("promotion answer has an unknown status") from None
+        seq = item.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            if status is not PromotionStatus.REJECTED:
+                raise TransientError("promotion answer lacks a seq")
+            seq = None
+        reason = str(item.get("reason") or "")[:200]
+        parsed.append(PromotionAck(promotion_id, status, seq, reason))
+    return parsed
+
+
 @dataclass(frozen=True, slots=True)
 class _Figures:
     """Queue and roster figures read from one snapshot of the store."""
@@ -243,6 +277,8 @@ class _Figures:
     pending: int
     parked: int
     events_pending: int
+    promotions_pending: int
+    promotions_parked: int
     roster_seq: int
     roster_students: int
     roster_pulled_at: datetime | None
@@ -312,6 +348,8 @@ class SyncEngine:
                 pending=counts["pending"],
                 parked=counts["parked"],
                 events_pending=counts["events_pending"],
+                promotions_pending=counts.get("promotions_pending", 0),
+                promotions_parked=counts.get("promotions_parked", 0),
                 roster_seq=roster.seq if roster else 0,
                 roster_students=roster.student_count() if roster else 0,
                 roster_pulled_at=datetime.fromisoformat(pull) if pull else None,
@@ -344,6 +382,8 @@ class SyncEngine:
                 pending=figures.pending,
                 parked=figures.parked,
                 events_pending=figures.events_pending,
+                promotions_pending=figures.promotions_pending,
+                promotions_parked=figures.promotions_parked,
                 roster_seq=figures.roster_seq,
                 roster_students=figures.roster_students,
                 roster_pulled_at=pulled,
@@ -511,6 +551,54 @@ class SyncEngine:
         log.info("upload stopped: %s (%d left)", message, remaining)
         return UploadReport(sent, parked, remaining, message, retry_after)
 
+    def _push_promotions(self, items: Sequence[PromotionRecord]) -> tuple[int, int]:
+        """Send promotions; split on a whole-batch rejection; park a poison item on its own."""
+        try:
+            answer = self._call(lambda: self._api.push_promotions(items))
+        except BatchRejected as exc:
+            if len(items) == 1:
+                reason = f"{_WHOLE_REFUSAL}{exc.status}: {exc}"[:200]
+                promotion_id = items[0].promotion_id
+                self._store.write(lambda tx: tx.park_promotion(promotion_id, reason))
+                log.warning("promotion %s parked: %s", promotion_id, reason)
+                return 0, 1
+            middle = len(items) // 2
+            sent_a, parked_a = self._push_promotions(items[:middle])
+            sent_b, parked_b = self._push_promotions(items[middle:])
+            return sent_a + sent_b, parked_a + parked_b
+        results = _parse_promotion_results(answer.body, {item.promotion_id for item in items})
+        now = self._clock.now()
+        self._store.write(lambda tx: tx.acknowledge_promotions(results, now))
+        parked = sum(1 for ack in results if ack.status is PromotionStatus.REJECTED)
+        for ack in results:
+            if ack.status is PromotionStatus.REJECTED:
+                log.warning("promotion %s refused: %s", ack.promotion_id, ack.reason)
+        return len(results) - parked, parked
+
+    def upload_promotions(self, limit: int = 100) -> UploadReport:
+        """Upload pending promotions until none is left or a request fails."""
+        sent = parked = 0
+        try:
+            while batch := self._store.read(lambda snapshot: snapshot.pending_promotions(limit)):
+                batch_sent, batch_parked = self._push_promotions(batch)
+                sent += batch_sent
+                parked += batch_parked
+                if batch_sent + batch_parked == 0:
+                    raise TransientError("the backend acknowledged none of the promotions")
+        except RetryLater as exc:
+            return self._promotions_failed(exc, sent, parked, exc.retry_after)
+        except (BackendError, StaffNeeded) as exc:
+            return self._promotions_failed(exc, sent, parked, None)
+        return UploadReport(sent=sent, parked=parked, remaining=0)
+
+    def _promotions_failed(
+        self, error: BaseException, sent: int, parked: int, retry_after: float | None
+    ) -> UploadReport:
+        message = self._failed(error)
+        remaining = self._store.read(lambda snapshot: snapshot.counts())["promotions_pending"]
+        log.info("promotion upload stopped: %s (%d left)", message, remaining)
+        return UploadReport(sent, parked, remaining, message, retry_after)
+
     def _push_events(self, events: list[OutboxEvent]) -> int:
         answer = self._call(lambda: self._api.push_events(events))
         body = answer.body if isinstance(answer.body, dict) else {}
@@ -576,9 +664,12 @@ class SyncEngine:
     def pull_once(self) -> PullReport:
         """Pull the roster changes since our ``seq`` and apply them atomically."""
 
-        def local_seq(snapshot: RosterReader) -> int:
+        def local_seq(snapshot: StoreSnapshot) -> int:
             roster = snapshot.roster
-            return roster.seq if roster else 0
+            # A roster older than this kiosk's version lacks fields: ask for a full one.
+            if roster is None or snapshot.state("roster_full_pull"):
+                return 0
+            return roster.seq
 
         since = self._store.read(local_seq)
         try:
@@ -607,6 +698,7 @@ class SyncEngine:
 
     def sync_once(self) -> SyncStatus:
         """Everything once, each step independent of the others' failures."""
+        self.upload_promotions()
         self.upload_once()
         self.push_events_once()
         self.pull_once()
@@ -693,6 +785,7 @@ class SyncLoop:
         self._upload_wake = False
         self._pull_wake = False
         upload_steps = [
+            self._step("promotions", self._promotions, upload_interval, nudgeable=True),
             self._step("checkins", self._upload, upload_interval, nudgeable=True),
             self._step("events", self._events, upload_interval, nudgeable=True),
             self._step("heartbeat", self._heartbeat, heartbeat_interval, nudgeable=False),
@@ -750,6 +843,10 @@ class SyncLoop:
 
     def _upload(self) -> tuple[str | None, float | None]:
         report = self.engine.upload_once()
+        return report.error, report.retry_after
+
+    def _promotions(self) -> tuple[str | None, float | None]:
+        report = self.engine.upload_promotions()
         return report.error, report.retry_after
 
     def _events(self) -> tuple[str | None, float | None]:
