@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.domain.eligibility import evaluate
+from kiosk.domain.eligibility import evaluate, evaluate_stripe
 from kiosk.domain.roster import parse_roster
 from kiosk.server.clock import ManualClock
 from kiosk.server.embedded import RunningServer
@@ -51,12 +51,17 @@ def test_eligibility_from_the_roster_matches_the_server(env: Env) -> None:
     update = parse_roster(api.roster(kiosk))
     staff = bearer(api.token("instructor"))
     zone = update.settings.zone
+    stripes = 0
     for student in update.students:
         local = evaluate(student, update.rules, student.classes_since_promotion, clock.now(), zone)
+        stripe = evaluate_stripe(student, update.rules, student.stripe_count, clock.now(), zone)
         remote = api.http.post(
             "/api/promotions/check", json={"studentId": student.id}, headers=staff
         ).json()
-        assert remote == {"studentId": student.id, **local.to_json()}
+        expected_stripe = stripe.to_json() if stripe is not None else None
+        assert remote == {"studentId": student.id, **local.to_json(), "stripe": expected_stripe}
+        stripes += stripe is not None
+    assert stripes > 5  # the BJJ program's students
     by_id = {s.id: s for s in update.students}
     verdicts = {
         label: evaluate(

@@ -31,7 +31,7 @@ from kiosk.server.config import ServerConfig
 from kiosk.server.context import AppContext
 from kiosk.server.db import Database, head_revision
 from kiosk.server.errors import ApiError, error_body
-from kiosk.server.models import CheckinBatch, ErrorOut, EventBatch
+from kiosk.server.models import CheckinBatch, ErrorOut, EventBatch, PromotionBatch
 from kiosk.server.observability import Metrics, init_sentry, log, request_id_var, tenant_var
 from kiosk.server.routes import ROUTERS
 from kiosk.server.security import RateLimiter
@@ -222,7 +222,7 @@ def _openapi(app: FastAPI) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
-        for model in (CheckinBatch, EventBatch):
+        for model in (CheckinBatch, EventBatch, PromotionBatch):
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))
             components[model.__name__] = schema

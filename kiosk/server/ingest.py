@@ -8,7 +8,10 @@ Counting rules (DESIGN §4, §5), identical on the kiosk and here:
   *later* counted one that would have been its duplicate had they arrived the other way round:
   the first to reach the server counts, the other answers ``duplicate`` with its ``seq``;
 * every counted attendance takes the tenant's next ``seq`` and bumps the student's row to it,
-  and ``classes_since_promotion`` grows when the check-in happened after ``rank_since``.
+  and ``classes_since_promotion`` grows when the check-in happened after ``rank_since`` and
+  its class counts toward promotion (``classes_since_stripe`` likewise, after the last stripe);
+* each attendance keeps the rank and stripes the student held when it was scanned, from the
+  promotion history (a kiosk may not have known of a promotion made elsewhere).
 
 A batch is read and written with a handful of bulk statements in one write transaction, so a
 500-item batch costs about as much as a few single ones.
@@ -29,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kiosk.domain.decision import HISTORY_HORIZON, PriorCheckin, find_duplicate
-from kiosk.domain.model import ClassSlot, InactivePolicy
+from kiosk.domain.model import ClassSlot, InactivePolicy, Student
 from kiosk.domain.schedule import ClassSession
 from kiosk.server import schema
 from kiosk.server.clock import parse_instant
@@ -44,6 +47,7 @@ MAX_BATCH = 500
 #: A check-in stamped further ahead of the server clock than this is refused (kiosk clock bug).
 FUTURE_TOLERANCE = timedelta(minutes=10)
 _LOOKAROUND = HISTORY_HORIZON + timedelta(hours=12)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SESSION = re.compile(r"^(?P<cls>.{1,64})@(?P<day>\d{4}-\d{2}-\d{2})$")
 SOURCES = frozenset({"camera", "wedge", "manual"})
 KINDS = frozenset({"pass", "card"})
@@ -129,6 +133,10 @@ class Item:
     kind: str | None
     source: str
     created_by: str | None
+    #: Class rules as the kiosk applied them (None: an older kiosk; the schedule decides).
+    counts: bool | None = None
+    tardy: bool = False
+    below_min_rank: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +152,12 @@ def _opt_str(value: Any, limit: int) -> str | None:
     if not isinstance(value, str) or not value or len(value) > limit:
         raise ValueError("bad text")
     return value
+
+
+def _opt_bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError("not a boolean")
 
 
 def _uuid(value: Any) -> str:
@@ -175,6 +189,9 @@ def parse_item(raw: Any) -> Item | BadItem:
         kind = _opt_str(raw.get("kind"), 8)
         source = _opt_str(raw.get("source"), 16) or "camera"
         created_by = _opt_str(raw.get("createdBy"), 64)
+        counts = _opt_bool(raw.get("countsTowardPromotion"))
+        tardy = bool(_opt_bool(raw.get("tardy")))
+        below = bool(_opt_bool(raw.get("belowMinRank")))
     except (ValueError, TypeError):
         return BadItem(scan_id, "invalid_item")
     if kind is not None and kind not in KINDS:
@@ -198,6 +215,9 @@ def parse_item(raw: Any) -> Item | BadItem:
         kind,
         source,
         created_by,
+        counts,
+        tardy,
+        below,
     )
 
 
@@ -219,11 +239,82 @@ class ItemResult:
 
 @dataclass(slots=True)
 class _StudentState:
+    rank_id: str
     rank_since: datetime
     count: int
+    stripes: int
+    stripe_since: datetime | None
+    stripe_count: int
     status: str
     seq: int
     dirty: bool = False
+
+    def add(self, at: datetime, counts: bool) -> None:
+        """One more counted attendance scanned at ``at``."""
+        if not counts:
+            return
+        if at > self.rank_since:
+            self.count += 1
+        if at > (self.stripe_since or self.rank_since):
+            self.stripe_count += 1
+
+
+@dataclass(frozen=True, slots=True)
+class RankChange:
+    """One promotion of the history: from and to (rank, stripes) at an instant."""
+
+    at: datetime
+    before: tuple[str, int]
+    after: tuple[str, int]
+
+
+def rank_at(
+    current: tuple[str, int], history: Sequence[RankChange], at: datetime
+) -> tuple[str, int]:
+    """The rank and stripes held at ``at``, given the ones held now and the promotions."""
+    held = current
+    for change in sorted(history, key=lambda c: c.at, reverse=True):
+        if change.at <= at:
+            break
+        held = change.before
+    return held
+
+
+def load_rank_history(
+    conn: Connection, tenant_id: str, student_ids: Iterable[str]
+) -> dict[str, list[RankChange]]:
+    P = schema.promotions
+    ids = sorted(set(student_ids))
+    history: dict[str, list[RankChange]] = defaultdict(list)
+    if not ids:
+        return history
+    for row in conn.execute(
+        sa.select(
+            P.c.student_id,
+            P.c.promoted_at,
+            P.c.from_rank,
+            P.c.from_stripes,
+            P.c.to_rank,
+            P.c.to_stripes,
+        ).where(P.c.tenant_id == tenant_id, P.c.student_id.in_(ids))
+    ):
+        history[row.student_id].append(
+            RankChange(
+                row.promoted_at, (row.from_rank, row.from_stripes), (row.to_rank, row.to_stripes)
+            )
+        )
+    return history
+
+
+def class_counts(conn: Connection, tenant_id: str) -> dict[str, bool]:
+    """Whether each class of the schedule counts toward promotion."""
+    K = schema.classes
+    return {
+        class_id: bool(counts)
+        for class_id, counts in conn.execute(
+            sa.select(K.c.id, K.c.counts).where(K.c.tenant_id == tenant_id)
+        )
+    }
 
 
 def _default_session(item: Item, tenant: TenantInfo) -> str | None:
@@ -262,12 +353,39 @@ def ingest_batch(
     student_ids = sorted({p.student_id for p in fresh})
     students: dict[str, _StudentState] = {}
     if student_ids:
-        for sid, since, count, status, seq in conn.execute(
+        for row in conn.execute(
             sa.select(
-                S.c.id, S.c.rank_since, S.c.classes_since_promotion, S.c.status, S.c.seq
+                S.c.id,
+                S.c.rank_id,
+                S.c.rank_since,
+                S.c.classes_since_promotion,
+                S.c.stripes,
+                S.c.stripe_since,
+                S.c.classes_since_stripe,
+                S.c.status,
+                S.c.seq,
             ).where(S.c.tenant_id == tenant.id, S.c.id.in_(student_ids), S.c.deleted_at.is_(None))
         ):
-            students[sid] = _StudentState(since, count, status, seq)
+            students[row.id] = _StudentState(
+                row.rank_id,
+                row.rank_since,
+                row.classes_since_promotion,
+                row.stripes,
+                row.stripe_since,
+                row.classes_since_stripe,
+                row.status,
+                row.seq,
+            )
+    # The promotion history, only for students with a check-in from before their last change.
+    earlier = {
+        p.student_id
+        for p in fresh
+        if p.student_id in students
+        and p.scanned_at
+        < max(students[p.student_id].rank_since, students[p.student_id].stripe_since or _EPOCH)
+    }
+    history = load_rank_history(conn, tenant.id, earlier)
+    counting = class_counts(conn, tenant.id)
     missing = [sid for sid in student_ids if sid not in students]
     elsewhere: set[str] = set()
     if missing:
@@ -345,6 +463,8 @@ def ingest_batch(
             attendance_rows,
             pass_rows,
             kiosk_id,
+            history,
+            counting,
         )
         decided[item.scan_id] = result
         checkin_rows.append(_checkin_row(tenant.id, kiosk_id, item.scan_id, result, now, item))
@@ -375,6 +495,8 @@ def _decide_item(
     attendance_rows: list[dict[str, Any]],
     pass_rows: list[dict[str, Any]],
     kiosk_id: str,
+    history: Mapping[str, Sequence[RankChange]],
+    counting: Mapping[str, bool],
 ) -> ItemResult:
     state = students.get(item.student_id)
     if state is None:
@@ -404,6 +526,12 @@ def _decide_item(
         flag = f"student_{state.status}"
     seq = seqs.next()
     attendance_id = str(uuid.uuid4())
+    counts = item.counts
+    if counts is None:  # an older kiosk: the schedule says
+        counts = item.class_id is None or counting.get(item.class_id, True)
+    held = rank_at(
+        (state.rank_id, state.stripes), history.get(item.student_id, ()), item.scanned_at
+    )
     attendance_rows.append(
         {
             "id": attendance_id,
@@ -418,6 +546,11 @@ def _decide_item(
             "kiosk_id": kiosk_id,
             "scan_id": item.scan_id,
             "flag": flag,
+            "counts": counts,
+            "tardy": item.tardy,
+            "below_min_rank": item.below_min_rank,
+            "rank_id": held[0],
+            "stripes": held[1],
             "seq": seq,
             "created_at": now,
         }
@@ -434,8 +567,7 @@ def _decide_item(
             }
         )
     ledger.add(item.student_id, attendance_id, item.scanned_at, session_id, seq)
-    if item.scanned_at > state.rank_since:
-        state.count += 1
+    state.add(item.scanned_at, counts)
     state.seq = seq
     state.dirty = True
     if flag is not None:
@@ -474,7 +606,12 @@ def _checkin_row(
 
 def _store_students(conn: Connection, tenant_id: str, states: Mapping[str, _StudentState]) -> None:
     changed = [
-        {"b_id": sid, "b_count": state.count, "b_seq": state.seq}
+        {
+            "b_id": sid,
+            "b_count": state.count,
+            "b_stripe_count": state.stripe_count,
+            "b_seq": state.seq,
+        }
         for sid, state in states.items()
         if state.dirty
     ]
@@ -483,7 +620,11 @@ def _store_students(conn: Connection, tenant_id: str, states: Mapping[str, _Stud
     conn.execute(
         sa.update(S)
         .where(S.c.id == sa.bindparam("b_id"), S.c.tenant_id == tenant_id)
-        .values(classes_since_promotion=sa.bindparam("b_count"), seq=sa.bindparam("b_seq")),
+        .values(
+            classes_since_promotion=sa.bindparam("b_count"),
+            classes_since_stripe=sa.bindparam("b_stripe_count"),
+            seq=sa.bindparam("b_seq"),
+        ),
         changed,
     )
 
@@ -491,20 +632,19 @@ def _store_students(conn: Connection, tenant_id: str, states: Mapping[str, _Stud
 def record_online(
     conn: Connection,
     tenant: TenantInfo,
-    student_id: str,
+    student: Student,
     at: datetime,
     session: ClassSession | None,
     *,
     kind: str | None,
     nonce: str | None,
     created_by: str | None,
+    tardy: bool = False,
+    below_min_rank: bool = False,
 ) -> tuple[str, int]:
     """Record one counted attendance from an online scan: ``(attendance id, seq)``."""
-    row = conn.execute(
-        sa.select(S.c.rank_since, S.c.classes_since_promotion).where(
-            S.c.tenant_id == tenant.id, S.c.id == student_id
-        )
-    ).one()
+    student_id = student.id
+    counts = session is None or session.slot.counts
     seqs = SeqAllocator(conn, tenant.id)
     seq = seqs.next()
     attendance_id = str(uuid.uuid4())
@@ -522,6 +662,11 @@ def record_online(
             kiosk_id=None,
             scan_id=None,
             flag=None,
+            counts=counts,
+            tardy=tardy,
+            below_min_rank=below_min_rank,
+            rank_id=student.rank_id,
+            stripes=student.stripes,
             seq=seq,
             created_at=at,
         )
@@ -536,22 +681,42 @@ def record_online(
                 used_at=at,
             )
         )
-    count = row.classes_since_promotion + (1 if at > row.rank_since else 0)
+    state = _StudentState(
+        student.rank_id,
+        student.rank_since,
+        student.classes_since_promotion,
+        student.stripes,
+        student.stripe_since,
+        student.stripe_count,
+        student.status.value,
+        seq,
+    )
+    state.add(at, counts)
     conn.execute(
         sa.update(S)
         .where(S.c.tenant_id == tenant.id, S.c.id == student_id)
-        .values(classes_since_promotion=count, seq=seq)
+        .values(
+            classes_since_promotion=state.count,
+            classes_since_stripe=state.stripe_count,
+            seq=seq,
+        )
     )
     seqs.flush()
     return attendance_id, seq
 
 
 def count_since(conn: Connection, tenant_id: str, student_id: str, since: datetime) -> int:
-    """Counted attendance scanned after ``since``: the truth behind the kept counter."""
+    """Attendance that counts toward promotion scanned after ``since``: the truth behind the
+    kept counters."""
     return int(
         conn.execute(
             sa.select(sa.func.count())
             .select_from(A)
-            .where(A.c.tenant_id == tenant_id, A.c.student_id == student_id, A.c.scanned_at > since)
+            .where(
+                A.c.tenant_id == tenant_id,
+                A.c.student_id == student_id,
+                A.c.scanned_at > since,
+                A.c.counts.is_(True),
+            )
         ).scalar_one()
     )

@@ -148,24 +148,32 @@ class EligibilityOut(_Out):
     reasons: list[str]
     nextSteps: list[str]
     stats: dict[str, Any]
+    stripe: dict[str, Any] | None = Field(
+        default=None, description="the next stripe's evaluation (null: the rank takes none)"
+    )
 
 
 class PromoteIn(_In):
     studentId: str = Field(min_length=36, max_length=36)
-    toRank: str | None = Field(default=None, max_length=64)
+    kind: Literal["belt", "stripe"] = "belt"
+    toRank: str | None = Field(default=None, max_length=64, description="belts only")
     notes: str = Field(default="", max_length=1000)
 
 
 class PromotionOut(_Out):
     id: str
     studentId: str
+    kind: Literal["belt", "stripe"]
     fromRank: str
     toRank: str
+    fromStripes: int
+    toStripes: int
     promotedAt: str
     actorId: str | None
     notes: str
     classesAttended: int
     wasEligible: bool
+    source: Literal["online", "kiosk"]
     seq: int
 
 
@@ -181,6 +189,9 @@ class StudentOut(_Out):
     flags: dict[str, bool]
     override: dict[str, Any] | None
     dateOfBirth: str | None
+    stripes: int
+    stripeSince: str | None
+    classesSinceStripe: int
     seq: int
 
 
@@ -240,6 +251,21 @@ class ClassOut(_Out):
     weekday: int
     start: str
     durationMinutes: int
+    countsTowardPromotion: bool
+    minRank: str | None
+    checkinOpensMinutes: int | None
+    checkinClosesMinutes: int | None
+    tardyAfterMinutes: int | None
+
+
+class ClassPatch(_In):
+    """Class rules an admin may change (null: back to the default)."""
+
+    countsTowardPromotion: bool | None = None
+    minRank: str | None = Field(default=None, max_length=64)
+    checkinOpensMinutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    checkinClosesMinutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    tardyAfterMinutes: int | None = Field(default=None, ge=0, le=24 * 60)
 
 
 class ClassesOut(_Out):
@@ -279,6 +305,7 @@ class RosterOut(_Out):
     ranks: list[dict[str, Any]]
     programs: list[dict[str, Any]]
     rules: dict[str, Any]
+    stripeRules: dict[str, Any]
     keys: list[dict[str, Any]]
     revokedNonces: list[str]
     classes: list[ClassOut]
@@ -297,6 +324,11 @@ class CheckinItem(BaseModel):
     kind: Literal["pass", "card"] | None = None
     source: Literal["camera", "wedge", "manual"] = "camera"
     createdBy: str | None = None
+    countsTowardPromotion: bool | None = Field(
+        default=None, description="null (older kiosks): the class schedule decides"
+    )
+    tardy: bool = False
+    belowMinRank: bool = False
 
 
 class CheckinBatch(BaseModel):
@@ -312,6 +344,36 @@ class CheckinResult(_Out):
 
 class CheckinResultsOut(_Out):
     results: list[CheckinResult]
+    seq: int
+
+
+class PromotionItem(BaseModel):
+    promotionId: str = Field(description="client UUID, the idempotency key forever")
+    studentId: str
+    kind: Literal["belt", "stripe"]
+    fromRank: str
+    fromStripes: int
+    toRank: str
+    toStripes: int
+    promotedAt: str = Field(description="ISO 8601 instant, server-corrected kiosk clock")
+    clockOffsetMs: int = 0
+    note: str = ""
+    createdBy: str | None = Field(default=None, description="who promoted, e.g. pin:instructor")
+
+
+class PromotionBatch(BaseModel):
+    items: list[PromotionItem] = Field(max_length=100)
+
+
+class PromotionResult(_Out):
+    promotionId: str | None
+    status: Literal["applied", "duplicate", "rejected"]
+    seq: int | None = None
+    reason: str | None = None
+
+
+class PromotionResultsOut(_Out):
+    results: list[PromotionResult]
     seq: int
 
 

@@ -24,9 +24,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kiosk.domain.class_rules import below_min_rank, is_tardy
 from kiosk.domain.decision import HISTORY_HORIZON, Outcome, PassUse, PriorCheckin, decide
-from kiosk.domain.model import ClassSlot, Student, TenantSettings
-from kiosk.domain.schedule import ClassSession, sessions_around
+from kiosk.domain.model import ClassSlot, RuleBook, Student, TenantSettings
+from kiosk.domain.schedule import ClassSession, checkin_opens, sessions_around
 from kiosk.domain.tokens import TokenForm, VerificationKey, issue_in_form, nonce_digest, read_token
 from kiosk.server import schema
 from kiosk.server.clock import iso_z
@@ -211,6 +212,7 @@ class _View:
     tenant_id: str
     keys: Mapping[str, VerificationKey]
     settings: TenantSettings
+    rules: RuleBook
     classes: Sequence[ClassSlot]
     revoked: bool
     found: Student | None
@@ -239,6 +241,8 @@ _SCAN_ERRORS: Mapping[Outcome, tuple[int, str]] = {
     Outcome.UNKNOWN_STUDENT: (404, "student not found: see the front desk"),
     Outcome.STUDENT_INACTIVE: (409, "membership not active: see the front desk"),
     Outcome.REPLAY: (409, "code already used: refresh it on your phone"),
+    Outcome.CLASS_CLOSED: (409, "check-in for this class has closed: see the instructor"),
+    Outcome.RANK_RESTRICTED: (409, "this class is for a higher rank: see the instructor"),
 }
 _SCAN_CODES: Mapping[Outcome, str] = {
     Outcome.INVALID_CODE: "invalid_code",
@@ -249,6 +253,8 @@ _SCAN_CODES: Mapping[Outcome, str] = {
     Outcome.UNKNOWN_STUDENT: "unknown_student",
     Outcome.STUDENT_INACTIVE: "student_inactive",
     Outcome.REPLAY: "replay",
+    Outcome.CLASS_CLOSED: "class_closed",
+    Outcome.RANK_RESTRICTED: "rank_restricted",
 }
 
 
@@ -263,6 +269,11 @@ def load_classes(conn: Connection, tenant_id: str) -> list[ClassSlot]:
             start=time.fromisoformat(r.start_time),
             duration_minutes=r.duration_minutes,
             program_id=r.program_id,
+            counts=bool(r.counts),
+            min_rank=r.min_rank,
+            checkin_opens_minutes=r.checkin_opens_minutes,
+            checkin_closes_minutes=r.checkin_closes_minutes,
+            tardy_after_minutes=r.tardy_after_minutes,
         )
         for r in rows
     ]
@@ -274,9 +285,9 @@ def _forced_session(
     slots = [c for c in classes if c.id == class_id]
     if not slots:
         raise not_found("class")
-    lead = timedelta(minutes=settings.class_lead_minutes)
+    # Staff name the class: from its check-in opening to its end (a late one is tardy).
     for session in sessions_around(slots, now, settings):
-        if session.starts_at - lead <= now < session.ends_at:
+        if session.starts_at - checkin_opens(session.slot, settings) <= now < session.ends_at:
             return session
     raise ApiError(409, "class_not_in_session", "that class is not on now")
 
@@ -336,6 +347,7 @@ def scan(
             tenant.id,
             verification_keys(jwks),
             tenant.settings,
+            tenant.rules,
             classes,
             revoked,
             found,
@@ -366,7 +378,10 @@ def scan(
                 {"reason": outcome.value, "nonce": digest, "by": principal.id},
                 conn=conn,
             )
-        elif outcome is Outcome.STUDENT_INACTIVE and found is not None:
+        elif (
+            outcome in (Outcome.STUDENT_INACTIVE, Outcome.CLASS_CLOSED, Outcome.RANK_RESTRICTED)
+            and found is not None
+        ):
             ctx.record_event(
                 tenant,
                 "attempt",
@@ -387,15 +402,22 @@ def scan(
             error = None
         if error is None and outcome is Outcome.ACCEPTED:
             assert found is not None and claims is not None
+            tardy = decision.tardy if session is decision.session else False
+            below = decision.below_min_rank
+            if session is not None and session is not decision.session:
+                tardy = is_tardy(session, now)
+                below = below_min_rank(tenant.rules, found, session.slot)
             attendance_id, seq = record_online(
                 conn,
                 tenant,
-                found.id,
+                found,
                 now,
                 session,
                 kind=claims.kind.value,
                 nonce=claims.nonce,
                 created_by=principal.id,
+                tardy=tardy,
+                below_min_rank=below,
             )
             body = {
                 "status": "created",
@@ -406,14 +428,22 @@ def scan(
                     "sessionId": session.session_id if session else None,
                     "scannedAt": iso_z(now),
                     "source": "online",
+                    "tardy": tardy,
+                    "belowMinRank": below,
+                    "countsTowardPromotion": session is None or session.slot.counts,
                     "seq": seq,
                 },
                 "student": {
                     "id": found.id,
                     "displayName": found.display_name,
                     "rank": found.rank_id,
+                    "stripes": found.stripes,
                     "classesSincePromotion": found.classes_since_promotion
-                    + (1 if now > found.rank_since else 0),
+                    + (
+                        1
+                        if now > found.rank_since and (session is None or session.slot.counts)
+                        else 0
+                    ),
                 },
             }
             return 201, body

@@ -31,6 +31,9 @@ STUDENT_COLUMNS = (
     S.c.date_of_birth,
     S.c.seq,
     S.c.deleted_at,
+    S.c.stripes,
+    S.c.stripe_since,
+    S.c.classes_since_stripe,
 )
 
 
@@ -67,6 +70,9 @@ def student_from_row(row: sa.Row[Any]) -> Student:
         flags=flags_of(row),
         override=override,
         date_of_birth=row.date_of_birth,
+        stripes=row.stripes,
+        stripe_since=row.stripe_since,
+        classes_since_stripe=row.classes_since_stripe,
     )
 
 
@@ -90,6 +96,9 @@ def roster_student(row: sa.Row[Any], with_birth_date: bool) -> dict[str, Any]:
         born,
         _seq,
         _deleted,
+        stripes,
+        stripe_since,
+        since_stripe,
     ) = tuple(row)[: len(STUDENT_COLUMNS)]
     override = None
     if override_type:
@@ -114,6 +123,9 @@ def roster_student(row: sa.Row[Any], with_birth_date: bool) -> dict[str, Any]:
         },
         "override": override,
         "dateOfBirth": born.isoformat() if (with_birth_date and born is not None) else None,
+        "stripes": stripes,
+        "stripeSince": iso_z(stripe_since) if stripe_since else None,
+        "classesSinceStripe": since_stripe,
     }
 
 

@@ -80,6 +80,8 @@ tenants = sa.Table(
     # smaller QR, read from farther away) or "jws" (DESIGN §3).
     sa.Column("card_token_form", sa.String(16), nullable=False, server_default="compact"),
     sa.Column("pass_token_form", sa.String(16), nullable=False, server_default="jws"),
+    # A class above the student's rank: "allow", "warn" (the card says so) or "block".
+    sa.Column("restricted_class_policy", sa.String(16), nullable=False, server_default="warn"),
     # The tenant's change sequence (DESIGN §5): the last seq handed out.
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -137,6 +139,11 @@ students = sa.Table(
     sa.Column("override_by", sa.String(36), nullable=True),
     sa.Column("override_at", UtcDateTime, nullable=True),
     sa.Column("date_of_birth", sa.Date, nullable=True),
+    # Stripes (or degrees) on the current rank; the last one's instant (null: none yet, the
+    # belt's rank_since stands) and the counted attendances since (kept like the belt's).
+    sa.Column("stripes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("stripe_since", UtcDateTime, nullable=True),
+    sa.Column("classes_since_stripe", sa.Integer, nullable=False, server_default="0"),
     # seq of the student's last change; rosters "since N" select seq > N.
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("deleted_at", UtcDateTime, nullable=True),
@@ -155,6 +162,13 @@ classes = sa.Table(
     sa.Column("weekday", sa.Integer, nullable=False),
     sa.Column("start_time", sa.String(5), nullable=False),
     sa.Column("duration_minutes", sa.Integer, nullable=False),
+    # Class rules (kiosk.domain.class_rules): counts toward promotion, minimum rank, check-in
+    # opens/closes around the start, tardy after (minutes; null: the defaults).
+    sa.Column("counts", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("min_rank", sa.String(64), nullable=True),
+    sa.Column("checkin_opens_minutes", sa.Integer, nullable=True),
+    sa.Column("checkin_closes_minutes", sa.Integer, nullable=True),
+    sa.Column("tardy_after_minutes", sa.Integer, nullable=True),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
 )
 
@@ -188,6 +202,13 @@ attendance = sa.Table(
     sa.Column("kiosk_id", sa.String(36), sa.ForeignKey("kiosks.id"), nullable=True),
     sa.Column("scan_id", sa.String(36), nullable=True),
     sa.Column("flag", sa.String(32), nullable=True),
+    # Class rules at scan time: counts toward promotion, late, below the class's minimum rank.
+    sa.Column("counts", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("tardy", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("below_min_rank", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The rank and stripes held at scan time, from the promotion history.
+    sa.Column("rank_id", sa.String(64), nullable=True),
+    sa.Column("stripes", sa.Integer, nullable=True),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("tenant_id", "seq"),
@@ -275,7 +296,33 @@ promotions = sa.Table(
     sa.Column("classes_attended", sa.Integer, nullable=False),
     sa.Column("was_eligible", sa.Boolean, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
+    # "belt" or "stripe"; the stripes before and after (a belt lands on 0).
+    sa.Column("kind", sa.String(8), nullable=False, server_default="belt"),
+    sa.Column("from_stripes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("to_stripes", sa.Integer, nullable=False, server_default="0"),
+    # "online" (an instructor's call) or "kiosk" (made at a kiosk, maybe offline).
+    sa.Column("source", sa.String(16), nullable=False, server_default="online"),
+    sa.Column("kiosk_id", sa.String(36), sa.ForeignKey("kiosks.id"), nullable=True),
     sa.Index(None, "tenant_id", "student_id"),
+)
+
+kiosk_promotions = sa.Table(
+    "kiosk_promotions",
+    metadata,
+    _id(),
+    _tenant(),
+    sa.Column("kiosk_id", sa.String(36), sa.ForeignKey("kiosks.id"), nullable=False),
+    sa.Column("promotion_id", sa.String(36), nullable=False),
+    # What the kiosk sent, as text: a rejected item may name no real student.
+    sa.Column("student_id", sa.String(64), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(64), nullable=True),
+    # applied: the promotion's seq; duplicate: the student's seq when it arrived.
+    sa.Column("seq", sa.BigInteger, nullable=True),
+    sa.Column("promotion_ref", sa.String(36), sa.ForeignKey("promotions.id"), nullable=True),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    # The idempotency key, kept forever, like a check-in's scanId.
+    sa.UniqueConstraint("tenant_id", "kiosk_id", "promotion_id"),
 )
 
 audit_log = sa.Table(

@@ -13,7 +13,15 @@ rely on these facts (see also ``docs/server.md``):
   with :func:`student_id_for` (e.g. ``student_id_for("golden-tiger", "eligible")``);
 * no seeded attendance in the last 24 hours, so a scan "now" is never a duplicate;
 * active cards for ``eligible``, ``close``, ``card_holder`` and ``eligible_adult``; one revoked
-  card for ``revoked_card``. :attr:`TenantSeed.cards` holds their tokens.
+  card for ``revoked_card``. :attr:`TenantSeed.cards` holds their tokens;
+* grading: Golden Tiger's adults program is Brazilian Jiu-Jitsu with four stripes on each
+  coloured belt and six degrees on black, stripe rules, and ``minStripes`` 4 before the next
+  belt; ``stripe_ready`` (blue, two stripes) is eligible for a third stripe, ``blue_belt``
+  (blue, no stripe) is not; class rules: the adults' classes mark a check-in more than 10
+  minutes late as tardy and close check-in 30 minutes in, "Advanced BJJ" (Thursday 20:30) is
+  for blue belt and up, the Saturday open mat does not count toward promotion; Golden Tiger
+  warns below a class's rank, Iron Crane blocks (its Friday "Black belt club" is brown and
+  up). :func:`add_demo_classes` adds classes on now, for the demo.
 """
 
 from __future__ import annotations
@@ -58,6 +66,8 @@ LABELS: Mapping[str, int] = {
     "eligible_adult": 10,  # adults white with every flag: eligible for the next belt
     "missing_flags": 11,  # meets the counts, assessment not passed
     "inactive": 12,
+    "stripe_ready": 13,  # adults blue, two stripes 70 days ago, 24 classes since: a third is due
+    "blue_belt": 14,  # adults blue since 20 days, no stripe yet
 }
 CARD_LABELS = ("eligible", "close", "card_holder", "eligible_adult")
 
@@ -119,6 +129,20 @@ RANKS = [
 
 
 @dataclass(frozen=True, slots=True)
+class _ClassRules:
+    counts: bool = True
+    min_rank: str | None = None
+    opens: int | None = None
+    closes: int | None = None
+    tardy_after: int | None = None
+
+
+_KIDS_RULES = _ClassRules(opens=15, tardy_after=5)
+_ADULTS_RULES = _ClassRules(tardy_after=10, closes=30)
+_NO_RULES = _ClassRules()
+
+
+@dataclass(frozen=True, slots=True)
 class _Academy:
     slug: str
     name: str
@@ -127,12 +151,23 @@ class _Academy:
     accent: str
     window: int
     rulebook: dict[str, Any]
-    classes: Sequence[
-        tuple[str, str, str | None, int, str, int]
-    ]  # id, name, program, wd, start, min
+    # id, name, program, weekday, start, minutes, class rules
+    classes: Sequence[tuple[str, str, str | None, int, str, int, _ClassRules]]
     #: Form of new printed cards: Golden Tiger has the default (compact), Iron Crane keeps JWS
     #: cards, so that the demo and the tests see one academy of each.
     card_form: str = "compact"
+    #: Below a class's minimum rank: Golden Tiger warns, Iron Crane blocks.
+    restricted_policy: str = "warn"
+
+
+#: BJJ: four stripes on each coloured belt, six degrees on black.
+_BJJ_STRIPES = {
+    "white": {"count": 4},
+    "blue": {"count": 4},
+    "purple": {"count": 4},
+    "brown": {"count": 4},
+    "black": {"count": 6, "kind": "degree"},
+}
 
 
 _ACADEMIES = (
@@ -158,6 +193,14 @@ _ACADEMIES = (
                     "id": "adults",
                     "name": "Adults BJJ",
                     "ranks": ["white", "blue", "purple", "brown", "black"],
+                    "stripes": _BJJ_STRIPES,
+                    "stripeRules": {
+                        "white": {"attendances": 12, "daysInRank": 30},
+                        "blue": {"attendances": 20, "daysInRank": 60},
+                        "purple": {"attendances": 20, "daysInRank": 60},
+                        "brown": {"attendances": 20, "daysInRank": 60},
+                        "black": {"attendances": 150, "daysInRank": 1095},
+                    },
                 },
             ],
             "rules": {
@@ -172,33 +215,46 @@ _ACADEMIES = (
                     "attendances": 60,
                     "daysInRank": 365,
                     "requires": ["feesPaid", "assessmentPassed", "instructorApproval"],
+                    "minStripes": 4,
                 },
                 "blue_to_purple": {
                     "attendances": 80,
                     "daysInRank": 540,
                     "requires": ["feesPaid", "instructorApproval"],
+                    "minStripes": 4,
                 },
                 "purple_to_brown": {
                     "attendances": 100,
                     "daysInRank": 540,
                     "requires": ["instructorApproval"],
+                    "minStripes": 4,
                 },
                 "brown_to_black": {
                     "attendances": 120,
                     "daysInRank": 365,
                     "requires": ["assessmentPassed", "instructorApproval"],
+                    "minStripes": 4,
                 },
             },
         },
         (
-            ("c-mon-1700", "Kids Judo", "kids", 0, "17:00", 60),
-            ("c-mon-1900", "Adults BJJ", "adults", 0, "19:00", 90),
-            ("c-tue-1900", "Adults BJJ (no gi)", "adults", 1, "19:00", 90),
-            ("c-wed-1700", "Kids Judo", "kids", 2, "17:00", 60),
-            ("c-wed-1900", "Adults BJJ", "adults", 2, "19:00", 90),
-            ("c-thu-1900", "Adults BJJ", "adults", 3, "19:00", 90),
-            ("c-fri-1730", "Kids Judo", "kids", 4, "17:30", 60),
-            ("c-sat-1000", "Open mat", None, 5, "10:00", 120),
+            ("c-mon-1700", "Kids Judo", "kids", 0, "17:00", 60, _KIDS_RULES),
+            ("c-mon-1900", "Adults BJJ", "adults", 0, "19:00", 90, _ADULTS_RULES),
+            ("c-tue-1900", "Adults BJJ (no gi)", "adults", 1, "19:00", 90, _ADULTS_RULES),
+            ("c-wed-1700", "Kids Judo", "kids", 2, "17:00", 60, _KIDS_RULES),
+            ("c-wed-1900", "Adults BJJ", "adults", 2, "19:00", 90, _ADULTS_RULES),
+            ("c-thu-1900", "Adults BJJ", "adults", 3, "19:00", 90, _ADULTS_RULES),
+            (
+                "c-thu-2030",
+                "Advanced BJJ",
+                "adults",
+                3,
+                "20:30",
+                60,
+                _ClassRules(min_rank="blue", tardy_after=10, closes=30),
+            ),
+            ("c-fri-1730", "Kids Judo", "kids", 4, "17:30", 60, _KIDS_RULES),
+            ("c-sat-1000", "Open mat", None, 5, "10:00", 120, _ClassRules(counts=False)),
         ),
     ),
     _Academy(
@@ -251,14 +307,24 @@ _ACADEMIES = (
             },
         },
         (
-            ("k-tue-1630", "Kids Karate", "kids", 1, "16:30", 45),
-            ("k-thu-1630", "Kids Karate", "kids", 3, "16:30", 45),
-            ("k-mon-1830", "Adult Karate", "adults", 0, "18:30", 75),
-            ("k-wed-1830", "Adult Karate", "adults", 2, "18:30", 75),
-            ("k-fri-1830", "Adult Karate", "adults", 4, "18:30", 75),
-            ("k-sun-1100", "Family class", None, 6, "11:00", 90),
+            ("k-tue-1630", "Kids Karate", "kids", 1, "16:30", 45, _NO_RULES),
+            ("k-thu-1630", "Kids Karate", "kids", 3, "16:30", 45, _NO_RULES),
+            ("k-mon-1830", "Adult Karate", "adults", 0, "18:30", 75, _NO_RULES),
+            ("k-wed-1830", "Adult Karate", "adults", 2, "18:30", 75, _NO_RULES),
+            ("k-fri-1830", "Adult Karate", "adults", 4, "18:30", 75, _NO_RULES),
+            (
+                "k-fri-2000",
+                "Black belt club",
+                "adults",
+                4,
+                "20:00",
+                60,
+                _ClassRules(min_rank="brown"),
+            ),
+            ("k-sun-1100", "Family class", None, 6, "11:00", 90, _ClassRules(counts=False)),
         ),
         card_form="jws",
+        restricted_policy="block",
     ),
 )
 
@@ -333,6 +399,11 @@ class _StudentPlan:
     flags: tuple[str, ...] = ("feesPaid",)
     override: str | None = None
     age: int | None = None
+    #: Stripes on the rank (None: from the days in rank, where the rank takes stripes) and the
+    #: days since the last one.
+    stripes: int | None = None
+    stripe_days: int | None = None
+    stripe_classes: int | None = None  # of ``classes``, those since the last stripe
 
 
 def _plans(academy: _Academy, rng: random.Random) -> list[_StudentPlan]:
@@ -353,6 +424,10 @@ def _plans(academy: _Academy, rng: random.Random) -> list[_StudentPlan]:
         _StudentPlan(10, "adults", "white", 400, 70, flags=all_flags, age=38),
         _StudentPlan(11, "kids", "orange", 150, 40, age=12),
         _StudentPlan(12, "adults", "white", 300, 5, status="inactive", age=45),
+        _StudentPlan(
+            13, "adults", "blue", 200, 50, age=33, stripes=2, stripe_days=70, stripe_classes=24
+        ),
+        _StudentPlan(14, "adults", "blue", 20, 6, age=26, stripes=0),
     ]
     plans = list(fixed)
     for index in range(len(fixed), STUDENTS_PER_TENANT):
@@ -376,22 +451,65 @@ def _plans(academy: _Academy, rng: random.Random) -> list[_StudentPlan]:
 
 
 def _sessions(
-    academy: _Academy, program: str, start: datetime, end: datetime
+    academy: _Academy, program: str, start: datetime, end: datetime, *, counting: bool = True
 ) -> list[tuple[datetime, str, str]]:
-    """Class sessions of a program (or open to all) between two instants: (start, class, sid)."""
+    """Sessions of a program's classes (or open to all) between two instants that count toward
+    promotion (or, with ``counting`` false, that do not): (start, class, sid)."""
     zone = ZoneInfo(academy.time_zone)
     out: list[tuple[datetime, str, str]] = []
     day = start.astimezone(zone).date()
     last = end.astimezone(zone).date()
     while day <= last:
-        for class_id, _name, class_program, weekday, hhmm, _minutes in academy.classes:
+        for class_id, _name, class_program, weekday, hhmm, _minutes, rules in academy.classes:
             if weekday != day.weekday() or class_program not in (None, program):
+                continue
+            if rules.counts is not counting or rules.min_rank is not None:
                 continue
             begins = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
             if start < begins < end:
                 out.append((begins.astimezone(UTC), class_id, f"{class_id}@{day.isoformat()}"))
         day += timedelta(days=1)
     return out
+
+
+def _class_row(
+    tenant_id: str,
+    class_id: str,
+    name: str,
+    program: str | None,
+    weekday: int,
+    start: str,
+    minutes: int,
+    rules: _ClassRules,
+) -> dict[str, Any]:
+    return {
+        "tenant_id": tenant_id,
+        "id": class_id,
+        "name": name,
+        "program_id": program,
+        "weekday": weekday,
+        "start_time": start,
+        "duration_minutes": minutes,
+        "counts": rules.counts,
+        "min_rank": rules.min_rank,
+        "checkin_opens_minutes": rules.opens,
+        "checkin_closes_minutes": rules.closes,
+        "tardy_after_minutes": rules.tardy_after,
+    }
+
+
+def _stripes(academy: _Academy, plan: _StudentPlan) -> tuple[int, int | None]:
+    """Stripes on the rank and days since the last one: one per two months on a coloured
+    belt, one per three years on black, unless the plan says."""
+    program = next(p for p in academy.rulebook["programs"] if p["id"] == plan.program)
+    scale = program.get("stripes", {}).get(plan.rank)
+    if scale is None:
+        return 0, None
+    if plan.stripes is not None:
+        return min(plan.stripes, scale["count"]), plan.stripe_days
+    period = 1095 if scale.get("kind") == "degree" else 60
+    stripes = min(scale["count"], plan.days_in_rank // period)
+    return stripes, (plan.days_in_rank - stripes * period) if stripes else None
 
 
 def _birth_date(today: date, age: int, rng: random.Random) -> date:
@@ -421,6 +539,7 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
             logo_png_b64="",
             rulebook=academy.rulebook,
             card_token_form=academy.card_form,
+            restricted_class_policy=academy.restricted_policy,
             seq=0,
             created_at=now,
         )
@@ -428,16 +547,8 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
     conn.execute(
         sa.insert(schema.classes),
         [
-            {
-                "tenant_id": tenant_id,
-                "id": cid,
-                "name": name,
-                "program_id": program,
-                "weekday": weekday,
-                "start_time": start,
-                "duration_minutes": minutes,
-            }
-            for cid, name, program, weekday, start, minutes in academy.classes
+            _class_row(tenant_id, cid, name, program, weekday, start, minutes, rules)
+            for cid, name, program, weekday, start, minutes, rules in academy.classes
         ],
     )
     create_key(conn, tenant_id, academy.slug, now - timedelta(days=180), rng)
@@ -474,14 +585,67 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
                     "classes_attended": plan.classes + rng.randint(0, 8),
                     "was_eligible": True,
                     "seq": promotion_seq,
+                    "kind": "belt",
+                    "from_stripes": 0,
+                    "to_stripes": 0,
+                    "source": "online",
+                    "kiosk_id": None,
                 }
             )
             student_seq = promotion_seq
+        stripes, stripe_days = _stripes(academy, plan)
+        stripe_since = None
+        if stripes:
+            assert stripe_days is not None
+            # Stripes are given after class, evenly over the time in rank.
+            stripe_since = datetime.combine(
+                today - timedelta(days=stripe_days), time(20, 45), tzinfo=zone
+            ).astimezone(UTC)
+            step = (stripe_since - rank_since) / stripes
+            for n in range(1, stripes + 1):
+                promotion_seq = seqs.next()
+                promotion_rows.append(
+                    {
+                        "id": seed_uuid("stripe", academy.slug, str(plan.index), str(n)),
+                        "tenant_id": tenant_id,
+                        "student_id": student_id,
+                        "from_rank": plan.rank,
+                        "to_rank": plan.rank,
+                        "promoted_at": rank_since + step * n,
+                        "actor_id": instructor,
+                        "notes": "Stripe",
+                        "classes_attended": 0,
+                        "was_eligible": True,
+                        "seq": promotion_seq,
+                        "kind": "stripe",
+                        "from_stripes": n - 1,
+                        "to_stripes": n,
+                        "source": "online",
+                        "kiosk_id": None,
+                    }
+                )
+                student_seq = promotion_seq
         before = _sessions(academy, plan.program, rank_since - timedelta(days=45), rank_since)
         after = _sessions(academy, plan.program, rank_since, history_end)
-        chosen = sorted(rng.sample(after, min(plan.classes, len(after))))
+        if stripe_since is not None and plan.stripe_classes is not None:
+            recent = [session for session in after if session[0] > stripe_since]
+            older = [session for session in after if session[0] <= stripe_since]
+            wanted = min(plan.stripe_classes, len(recent))
+            chosen = sorted(
+                rng.sample(recent, wanted)
+                + rng.sample(older, min(plan.classes - wanted, len(older)))
+            )
+        else:
+            chosen = sorted(rng.sample(after, min(plan.classes, len(after))))
         earlier = sorted(rng.sample(before, min(len(before), rng.randint(0, 6))))
-        for begins, class_id, session_id in earlier + chosen:
+        # A few visits to classes that do not count (the open mat): attendance all the same.
+        free = _sessions(academy, plan.program, rank_since, history_end, counting=False)
+        extra = sorted(rng.sample(free, min(len(free), rng.randint(0, 3))))
+        if stripe_since is not None:
+            since_stripe = sum(1 for begins, _, _ in chosen if begins > stripe_since)
+        else:
+            since_stripe = len(chosen)
+        for begins, class_id, session_id in earlier + chosen + extra:
             seq = seqs.next()
             attendance_rows.append(
                 {
@@ -497,6 +661,7 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
                     "kiosk_id": None,
                     "scan_id": None,
                     "flag": None,
+                    "counts": (begins, class_id, session_id) not in extra,
                     "seq": seq,
                     "created_at": now,
                 }
@@ -527,6 +692,9 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
                 "override_by": instructor if plan.override else None,
                 "override_at": override_at if plan.override else None,
                 "date_of_birth": _birth_date(today, plan.age, rng) if plan.age else None,
+                "stripes": stripes,
+                "stripe_since": stripe_since,
+                "classes_since_stripe": since_stripe,
                 "seq": student_seq,
                 "deleted_at": None,
                 "created_at": rank_since,
@@ -683,6 +851,54 @@ def seed(
     finally:
         if owned:
             database.dispose()
+
+
+#: The demo's classes on now: (id, name, program, started minutes ago, minutes, rules).
+DEMO_CLASSES = (
+    # Began a quarter of an hour ago, tardy after 5 minutes: a kid scanning now is late.
+    ("demo-kids-now", "Kids Judo", "kids", 15, 150, _ClassRules(tardy_after=5, closes=120)),
+    # Began a minute ago, for blue belt and up: a white belt scanning now is told so.
+    (
+        "demo-advanced-now",
+        "Advanced BJJ",
+        "adults",
+        1,
+        150,
+        _ClassRules(min_rank="blue", tardy_after=60, closes=120),
+    ),
+)
+
+
+def add_demo_classes(target: Database, slug: str, now: datetime) -> list[str]:
+    """Classes on at ``now`` (the demo shows a tardy check-in and a restricted class whenever
+    it runs); their ids. Weekly classes, so they come back a week later."""
+    tenant_id = tenant_id_for(slug)
+    with target.write_tx() as conn:
+        zone = ZoneInfo(
+            conn.execute(
+                sa.select(schema.tenants.c.time_zone).where(schema.tenants.c.id == tenant_id)
+            ).scalar_one()
+        )
+        K = schema.classes
+        ids = [entry[0] for entry in DEMO_CLASSES]
+        conn.execute(sa.delete(K).where(K.c.tenant_id == tenant_id, K.c.id.in_(ids)))
+        rows = []
+        for class_id, name, program, ago, minutes, rules in DEMO_CLASSES:
+            start = (now - timedelta(minutes=ago)).astimezone(zone)
+            rows.append(
+                _class_row(
+                    tenant_id,
+                    class_id,
+                    name,
+                    program,
+                    start.weekday(),
+                    start.strftime("%H:%M"),
+                    minutes,
+                    rules,
+                )
+            )
+        conn.execute(sa.insert(K), rows)
+    return ids
 
 
 def create_synthetic_students(

@@ -7,20 +7,22 @@ roster carries it; deletion leaves a tombstone that rosters list in ``removedStu
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kiosk.domain.eligibility import evaluate
-from kiosk.domain.model import StudentStatus
+from kiosk.domain.eligibility import evaluate, evaluate_stripe
+from kiosk.domain.grading import PromotionRefused, promotion_target
+from kiosk.domain.model import PromotionKind, StudentStatus
 from kiosk.server import schema
 from kiosk.server.clock import iso_z, parse_instant
 from kiosk.server.context import AppContext, Principal, audit
 from kiosk.server.db import SeqAllocator
 from kiosk.server.errors import ApiError, forbidden, invalid, not_found
-from kiosk.server.ingest import count_since
+from kiosk.server.grading import PromotionInvalid, apply_promotion, check_target, promotion_json
 from kiosk.server.records import STUDENT_COLUMNS, staff_student, student_from_row
 from kiosk.server.security import Role
 from kiosk.server.tenancy import TenantInfo
@@ -262,10 +264,12 @@ def check(
     with ctx.db.read_tx() as conn:
         row = _get_row(conn, tenant, student_id)
     student = student_from_row(row)
-    result = evaluate(
-        student, tenant.rules, student.classes_since_promotion, ctx.now(), tenant.settings.zone
-    )
-    return {"studentId": student_id, **result.to_json()}
+    now, zone = ctx.now(), tenant.settings.zone
+    result = evaluate(student, tenant.rules, student.classes_since_promotion, now, zone)
+    stripe = evaluate_stripe(student, tenant.rules, student.stripe_count, now, zone)
+    body = {"studentId": student_id, **result.to_json()}
+    body["stripe"] = stripe.to_json() if stripe is not None else None
+    return body
 
 
 def promote(
@@ -275,86 +279,29 @@ def promote(
     student_id: str,
     to_rank: str | None,
     notes: str,
+    kind: PromotionKind = PromotionKind.BELT,
 ) -> dict[str, Any]:
+    """An instructor's promotion, online: the next belt (or ``to_rank``), or the next stripe."""
     now = ctx.now()
     with ctx.db.write_tx() as conn:
-        row = _get_row(conn, tenant, student_id)
-        student = student_from_row(row)
-        program = tenant.rules.programs[student.program_id]
-        ladder = program.rank_ids
-        current = ladder.index(student.rank_id)
-        target = to_rank or (ladder[current + 1] if current + 1 < len(ladder) else None)
-        if target is None:
-            raise ApiError(409, "top_rank", "the student already holds the highest rank")
-        if target not in ladder or ladder.index(target) <= current:
-            raise invalid(f"{target!r} is not a higher rank of program {program.id!r}")
-        result = evaluate(
-            student, tenant.rules, student.classes_since_promotion, now, tenant.settings.zone
-        )
+        # The tenant lock first: two instructors promoting at once do it one after the other.
         seqs = SeqAllocator(conn, tenant.id)
-        seq = seqs.next()
-        promotion_id = str(uuid.uuid4())
-        conn.execute(
-            sa.insert(P).values(
-                id=promotion_id,
-                tenant_id=tenant.id,
-                student_id=student_id,
-                from_rank=student.rank_id,
-                to_rank=target,
-                promoted_at=now,
-                actor_id=principal.id,
-                notes=notes[:1000],
-                classes_attended=student.classes_since_promotion,
-                was_eligible=result.eligible,
-                seq=seq,
-            )
-        )
-        # The count restarts: rankSince = now. Transition-specific approvals are spent;
-        # fees stay paid. An override was about this promotion, so it is cleared too.
-        conn.execute(
-            sa.update(S)
-            .where(S.c.tenant_id == tenant.id, S.c.id == student_id)
-            .values(
-                rank_id=target,
-                rank_since=now,
-                classes_since_promotion=count_since(conn, tenant.id, student_id, now),
-                assessment_passed=False,
-                instructor_approval=False,
-                override_type=None,
-                override_note=None,
-                override_by=None,
-                override_at=None,
-                seq=seq,
-            )
-        )
+        student = student_from_row(_get_row(conn, tenant, student_id))
+        try:
+            target = promotion_target(student, tenant.rules, kind)
+        except PromotionRefused as exc:
+            raise ApiError(409, exc.problem.value, str(exc)) from None
+        if to_rank is not None and kind is PromotionKind.BELT:
+            target = replace(target, to_rank=to_rank)
+        try:
+            check_target(student, tenant, target)
+        except PromotionInvalid as exc:
+            raise invalid(str(exc)) from None
+        row = apply_promotion(conn, seqs, tenant, student, target, now, principal.id, notes)
         seqs.flush()
-        audit(
-            conn,
-            tenant.id,
-            now,
-            principal.id,
-            "student.promote",
-            student_id,
-            {"from": student.rank_id, "to": target, "wasEligible": result.eligible},
-        )
-        record = conn.execute(sa.select(P).where(P.c.id == promotion_id)).one()
+        record = conn.execute(sa.select(P).where(P.c.id == row["id"])).one()
         updated = _get_row(conn, tenant, student_id)
     return {"promotion": promotion_json(record), "student": staff_student(updated)}
-
-
-def promotion_json(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "studentId": row.student_id,
-        "fromRank": row.from_rank,
-        "toRank": row.to_rank,
-        "promotedAt": iso_z(row.promoted_at),
-        "actorId": row.actor_id,
-        "notes": row.notes,
-        "classesAttended": row.classes_attended,
-        "wasEligible": row.was_eligible,
-        "seq": row.seq,
-    }
 
 
 def history(

@@ -33,7 +33,8 @@ class TenantInfo:
     tenant: Tenant
     settings: TenantSettings
     rules: RuleBook
-    #: The JSON parts as the roster publishes them: tenant, settings, ranks, programs, rules.
+    #: The JSON parts as the roster publishes them: tenant, settings, ranks, programs, rules,
+    #: stripe rules.
     parts: dict[str, Any]
     #: Form of new printed cards and of phone passes (the server's, not in the roster: kiosks
     #: read both forms whatever the academy issues).
@@ -62,10 +63,12 @@ def tenant_parts(row: sa.Row[Any]) -> dict[str, Any]:
             "expiryLeewaySeconds": row.expiry_leeway_seconds,
             "rosterStaleHours": row.roster_stale_hours,
             "rosterMaxAgeHours": row.roster_max_age_hours,
+            "restrictedClassPolicy": row.restricted_class_policy,
         },
         "ranks": rulebook.get("ranks", []),
         "programs": rulebook.get("programs", []),
         "rules": rulebook.get("rules", {}),
+        "stripeRules": rulebook.get("stripeRules", {}),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.server import kiosks
+from kiosk.server import grading, kiosks
 from kiosk.server.ingest import MAX_BATCH, ingest_batch
 from kiosk.server.models import (
     CheckinResultsOut,
@@ -21,6 +21,7 @@ from kiosk.server.models import (
     EventsOut,
     HeartbeatIn,
     HeartbeatOut,
+    PromotionResultsOut,
     RosterOut,
 )
 from kiosk.server.observability import log
@@ -40,8 +41,11 @@ def roster(
     principal: KioskCaller,
     ctx: Ctx,
     since: Annotated[int, Query(ge=0)] = 0,
+    schema: Annotated[
+        int, Query(ge=1, description="the newest roster version the kiosk reads")
+    ] = 1,
 ) -> Response:
-    body = build_roster(ctx.db, tenant, since, ctx.now())
+    body = build_roster(ctx.db, tenant, since, ctx.now(), schema)
     return Response(body, media_type="application/json")
 
 
@@ -70,6 +74,38 @@ async def checkins(request: Request, tenant: Tenant, principal: KioskCaller, ctx
             logging.INFO,
             "checkins ingested",
             event="checkins",
+            kiosk=principal.id,
+            items=len(results),
+            seq=seq,
+        )
+        return {"results": [r.to_json() for r in results], "seq": seq}
+
+    body = await run_in_threadpool(work)
+    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
+
+
+@router.post(
+    "/promotions",
+    response_model=None,
+    responses={
+        200: {"model": PromotionResultsOut, "description": "one result per item"},
+        400: {"model": ErrorOut, "description": "not a JSON object with items"},
+        413: {"model": ErrorOut, "description": "more than 100 items"},
+    },
+    openapi_extra=body_ref("PromotionBatch"),
+)
+async def promotions(
+    request: Request, tenant: Tenant, principal: KioskCaller, ctx: Ctx
+) -> Response:
+    items = await json_list(request, "items", grading.MAX_BATCH)
+
+    def work() -> dict[str, Any]:
+        with ctx.db.write_tx() as conn:
+            results, seq = grading.ingest_promotions(conn, tenant, principal.id, items, ctx.now())
+        log(
+            logging.INFO,
+            "promotions ingested",
+            event="promotions",
             kiosk=principal.id,
             items=len(results),
             seq=seq,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from kiosk.domain.model import PromotionKind
 from kiosk.server import students
 from kiosk.server.context import Principal
 from kiosk.server.models import (
@@ -35,7 +36,15 @@ def check(
 
 @router.post("/promotions/promote", response_model=PromoteOut)
 def promote(body: PromoteIn, tenant: Tenant, principal: Teachers, ctx: Ctx) -> Any:
-    return students.promote(ctx, tenant, principal, body.studentId.lower(), body.toRank, body.notes)
+    return students.promote(
+        ctx,
+        tenant,
+        principal,
+        body.studentId.lower(),
+        body.toRank,
+        body.notes,
+        PromotionKind(body.kind),
+    )
 
 
 @router.get("/promotions/history", response_model=HistoryOut)

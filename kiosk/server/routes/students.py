@@ -7,8 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from kiosk.server import students
-from kiosk.server.models import ClassesOut, StudentIn, StudentOut, StudentPatch, StudentsOut
+from kiosk.server.models import (
+    ClassesOut,
+    ClassOut,
+    ClassPatch,
+    StudentIn,
+    StudentOut,
+    StudentPatch,
+    StudentsOut,
+)
 from kiosk.server.roster import list_classes as classes_of
+from kiosk.server.roster import update_class_rules
 from kiosk.server.routes.deps import Admin, Anyone, Ctx, Reception, Staff, Tenant
 
 router = APIRouter(prefix="/api", tags=["students"])
@@ -17,6 +26,13 @@ router = APIRouter(prefix="/api", tags=["students"])
 @router.get("/classes", response_model=ClassesOut)
 def list_classes(tenant: Tenant, principal: Anyone, ctx: Ctx) -> Any:
     return {"classes": classes_of(ctx.db, tenant)}
+
+
+@router.patch("/classes/{class_id}", response_model=ClassOut)
+def patch_class(class_id: str, body: ClassPatch, tenant: Tenant, principal: Admin, ctx: Ctx) -> Any:
+    """Class rules: counts toward promotion, minimum rank, check-in limits, tardy after."""
+    changes = body.model_dump(exclude_unset=True)
+    return update_class_rules(ctx.db, tenant, principal.id, class_id, changes, ctx.now())
 
 
 @router.get("/students", response_model=StudentsOut)
