@@ -8,12 +8,19 @@ card, a forged code, a revoked card and plain garbage, so green, amber and red a
 queue drains, and eligibility appears. Between them come a few quiet spells of several seconds
 with nobody at the door, as most of a kiosk's day is: the scanner idles through them.
 
+Grading shows from the start: two classes are on whenever the demo runs (seed's
+``add_demo_classes``), so a kid checks in late (tardy) and a white belt scans into a class for
+blue belt and up (the card says so); a BJJ student due a stripe scans, the instructor gives the
+stripe at the kiosk (a promotion through the outbox, as at the board), and the next scan shows
+it.
+
 The device token stays in memory (a demo never writes to the OS keyring), and everything lives in
 a throw-away directory unless ``--data-dir`` names one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import secrets
@@ -28,10 +35,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.domain.model import PromotionKind
 from kiosk.domain.tokens import b64url_encode, issue_token
 from kiosk.runtime import KioskRuntime, RuntimeSettings
 from kiosk.server.embedded import RunningServer, start_server
-from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
+from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE, add_demo_classes
+from kiosk.services.grading import GradingService, PromotionRefused
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +61,10 @@ _QUIET = [_Step("nobody at the door", lambda: None)] * 3
 class DemoFeed:
     """The texts the synthetic camera shows, in a plausible order for a dojo's evening."""
 
-    def __init__(self, server: RunningServer, seed: int = 7) -> None:
+    def __init__(
+        self, server: RunningServer, seed: int = 7, grading: GradingService | None = None
+    ) -> None:
+        """``grading``: the kiosk's, for the instructor's stripe (None: the feed only scans)."""
         self._server = server
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -85,15 +97,33 @@ class DemoFeed:
             past = server.clock.now() - timedelta(hours=2)
             return lambda: server.issue_token(GOLDEN_TIGER, student_id, "pass", now=past)
 
+        def give_stripe(student_id: str) -> Callable[[], str | None]:
+            """The instructor at the board; nobody at the door meanwhile."""
+
+            def give() -> str | None:
+                # Every stripe on (a long demo): the instructor has none left to give.
+                with contextlib.suppress(PromotionRefused):
+                    if grading is not None:
+                        grading.promote(
+                            student_id, PromotionKind.STRIPE, "Demo: stripe after class", "demo"
+                        )
+                return None
+
+            return give
+
         card_holder = students["card_holder"]
+        stripe_ready = students["stripe_ready"]
         self._script = [
             _Step("card", lambda: tiger.cards.get(card_holder)),
-            _Step("eligible pass", fresh_pass(students["eligible"])),
+            _Step("late kid (tardy)", fresh_pass(students["eligible"])),
+            _Step("white belt at a blue-belt class", fresh_pass(students["eligible_adult"])),
+            _Step("due a stripe", fresh_pass(stripe_ready)),
+            _Step("the instructor gives the stripe", give_stripe(stripe_ready)),
+            _Step("the new stripe", fresh_pass(stripe_ready)),
             _Step("close pass", fresh_pass(students["close"])),
             _Step("regular pass", fresh_pass(self._rng.choice(regular))),
             *_QUIET,
             _Step("expired pass", expired(students["close_days"])),
-            _Step("eligible adult", fresh_pass(students["eligible_adult"])),
             _Step("another academy", lambda: next(iter(crane.cards.values()), None)),
             _Step("regular pass", fresh_pass(self._rng.choice(regular))),
             _Step("suspended", fresh_pass(students["suspended"])),
@@ -163,6 +193,7 @@ class DemoEnvironment:
         root.mkdir(parents=True, exist_ok=True)
         server = start_server(f"sqlite:///{root / 'demo-server.sqlite3'}")
         try:
+            add_demo_classes(server.database, GOLDEN_TIGER, server.clock.now())
             runtime = KioskRuntime.open(
                 root / "kiosk", settings=settings, remember_credentials=False
             )
@@ -176,7 +207,7 @@ class DemoEnvironment:
             if owns_root:
                 shutil.rmtree(root, ignore_errors=True)
             raise
-        return cls(server, runtime, DemoFeed(server), root, owns_root)
+        return cls(server, runtime, DemoFeed(server, grading=runtime.grading), root, owns_root)
 
     @staticmethod
     def _register(server: RunningServer, runtime: KioskRuntime) -> None:
