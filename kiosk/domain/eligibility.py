@@ -159,14 +159,14 @@ def _missing_notes(
         kind = stats.stripe_kind.value
         reasons.append(
             Note(
-                "stripes_short",
+                f"{kind}s_short",
                 stats.stripes_missing,
                 f"{stats.stripes} of {stats.stripes_required} {kind}s",
             )
         )
         steps.append(
             Note(
-                "more_stripes",
+                f"more_{kind}s",
                 stats.stripes_missing,
                 _plural(stats.stripes_missing, f"more {kind}", f"more {kind}s"),
             )

@@ -253,6 +253,8 @@ class ReceptionService:
                 pending=counts["pending"],
                 parked=counts["parked"],
                 events_pending=counts["events_pending"],
+                promotions_pending=counts.get("promotions_pending", 0),
+                promotions_parked=counts.get("promotions_parked", 0),
                 last_upload_at=datetime.fromisoformat(upload) if upload else None,
                 last_pull_at=pulled,
                 roster_seq=roster.seq if roster else 0,

@@ -143,15 +143,17 @@ class SetupService:
     def sign_out_and_wipe(self, *, force: bool = False) -> None:
         """Forget the tenant and the device token.
 
-        Refuses while check-ins await upload or sit parked for staff, unless ``force``: those
-        are facts that exist nowhere else.
+        Refuses while check-ins (or promotions made here) await upload or sit parked for staff,
+        unless ``force``: those are facts that exist nowhere else.
         """
         identity = self.identity()
 
         def wipe(tx: StoreTransaction) -> tuple[int, int]:
             counts = tx.counts()
-            if (counts["pending"] or counts["parked"]) and not force:
-                return counts["pending"], counts["parked"]
+            pending = counts["pending"] + counts.get("promotions_pending", 0)
+            parked = counts["parked"] + counts.get("promotions_parked", 0)
+            if (pending or parked) and not force:
+                return pending, parked
             tx.wipe()
             return 0, 0
 

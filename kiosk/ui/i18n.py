@@ -19,7 +19,8 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime, QTranslator
 
 from kiosk.domain.decision import Outcome
 from kiosk.domain.eligibility import Note
-from kiosk.domain.model import StudentStatus
+from kiosk.domain.grading import PromotionProblem
+from kiosk.domain.model import StripeKind, StudentStatus
 from kiosk.domain.ports import ScanSource, SyncState
 from kiosk.domain.tokens import TokenKind, TokenProblem
 from kiosk.services.checkin import OverrideError, OverrideProblem
@@ -49,6 +50,8 @@ _HEADLINES: dict[Outcome, str] = {
     Outcome.STUDENT_INACTIVE: QT_TRANSLATE_NOOP("Outcome", "Please see the front desk"),
     Outcome.REPLAY: QT_TRANSLATE_NOOP("Outcome", "Code already used"),
     Outcome.DUPLICATE: QT_TRANSLATE_NOOP("Outcome", "Already checked in"),
+    Outcome.CLASS_CLOSED: QT_TRANSLATE_NOOP("Outcome", "Check-in for this class has closed"),
+    Outcome.RANK_RESTRICTED: QT_TRANSLATE_NOOP("Outcome", "This class is for a higher belt"),
     Outcome.ACCEPTED: QT_TRANSLATE_NOOP("Outcome", "Welcome"),
     Outcome.NOT_SAVED: QT_TRANSLATE_NOOP("Outcome", "Check-in NOT saved"),
 }
@@ -64,6 +67,8 @@ _ADVICE: dict[Outcome, str] = {
     Outcome.STUDENT_INACTIVE: QT_TRANSLATE_NOOP("Outcome", "Your membership needs attention"),
     Outcome.REPLAY: QT_TRANSLATE_NOOP("Outcome", "Refresh the code on your phone and try again"),
     Outcome.DUPLICATE: QT_TRANSLATE_NOOP("Outcome", "Nothing else to do: enjoy the class"),
+    Outcome.CLASS_CLOSED: QT_TRANSLATE_NOOP("Outcome", "Please see your instructor"),
+    Outcome.RANK_RESTRICTED: QT_TRANSLATE_NOOP("Outcome", "Please see your instructor"),
     Outcome.ACCEPTED: QT_TRANSLATE_NOOP("Outcome", "You are checked in"),
     Outcome.NOT_SAVED: QT_TRANSLATE_NOOP("Outcome", "Please try again, or see the front desk"),
 }
@@ -97,6 +102,8 @@ _FLAG_NOTES: dict[str, str] = {
     "no_rule": QT_TRANSLATE_NOOP("Note", "no rule for this promotion: the instructor decides"),
     "see_front_desk": QT_TRANSLATE_NOOP("Note", "see the front desk"),
     "requirements_met": QT_TRANSLATE_NOOP("Note", "all requirements met"),
+    "all_stripes": QT_TRANSLATE_NOOP("Note", "every stripe is on: the next belt is next"),
+    "all_degrees": QT_TRANSLATE_NOOP("Note", "every degree is on"),
 }
 
 
@@ -136,6 +143,17 @@ _SERVER_REASONS: dict[str, str] = {
     "invalid_item": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this check-in"),
     "invalid_scan_id": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this check-in"),
     "invalid_session": QT_TRANSLATE_NOOP("ServerReason", "the server does not know this class"),
+    # Promotions made on this kiosk.
+    "rank_changed": QT_TRANSLATE_NOOP(
+        "ServerReason", "the student was promoted otherwise meanwhile: the server's rank stands"
+    ),
+    "invalid_promotion": QT_TRANSLATE_NOOP(
+        "ServerReason", "the server's rules do not allow this promotion"
+    ),
+    "promoted_in_future": QT_TRANSLATE_NOOP(
+        "ServerReason", "the promotion's time is ahead of the server's clock (check the clock)"
+    ),
+    "invalid_id": QT_TRANSLATE_NOOP("ServerReason", "the server could not read this promotion"),
 }
 
 #: Why sync waits for a person (the health panel).
@@ -189,6 +207,18 @@ _OVERRIDE_PROBLEMS: dict[OverrideProblem, str] = {
     OverrideProblem.NOT_IN_ROSTER: QT_TRANSLATE_NOOP(
         "Override", "that student is no longer in the roster."
     ),
+}
+
+_PROMOTION_PROBLEMS: dict[PromotionProblem, str] = {
+    PromotionProblem.TOP_RANK: QT_TRANSLATE_NOOP("Promotion", "already at the highest belt."),
+    PromotionProblem.NO_STRIPES: QT_TRANSLATE_NOOP("Promotion", "this belt takes no stripes."),
+    PromotionProblem.ALL_STRIPES: QT_TRANSLATE_NOOP(
+        "Promotion", "every stripe of this belt is on already."
+    ),
+    PromotionProblem.NOT_ON_LADDER: QT_TRANSLATE_NOOP(
+        "Promotion", "this student is not on the roster's ladder any more."
+    ),
+    PromotionProblem.NO_NOTE: QT_TRANSLATE_NOOP("Promotion", "a promotion needs a note."),
 }
 
 _SETUP_PROBLEMS: dict[SetupProblem, str] = {
@@ -248,6 +278,14 @@ def note_text(note: Note) -> str:
         if count == 1:
             return translate("Note", "too young by %n year", None, count)
         return translate("Note", "too young by %n years", None, count)
+    if code == "more_stripes":
+        return translate("Note", "%n more stripes", None, count)
+    if code == "more_degrees":
+        return translate("Note", "%n more degrees", None, count)
+    if code == "stripes_short":
+        return translate("Note", "%n stripes short", None, count)
+    if code == "degrees_short":
+        return translate("Note", "%n degrees short", None, count)
     if code == "wait_age":
         return translate("Note", "turn %1").replace("%1", str(count))
     if code == "not_active":
@@ -310,6 +348,18 @@ def camera_state_name(state: str) -> str:
 
 def override_problem_text(error: OverrideError) -> str:
     return translate("Override", _OVERRIDE_PROBLEMS[error.reason])
+
+
+def promotion_problem_text(problem: PromotionProblem) -> str:
+    """Why a promotion cannot be made, in the instructor's language."""
+    return translate("Promotion", _PROMOTION_PROBLEMS[problem])
+
+
+def stripes_text(count: int, kind: StripeKind) -> str:
+    """ "2 stripes" / "3 degrees" (numerus forms)."""
+    if kind is StripeKind.DEGREE:
+        return translate("Stripes", "%n degrees", None, count)
+    return translate("Stripes", "%n stripes", None, count)
 
 
 def setup_problem_text(error: SetupError) -> str:

@@ -107,7 +107,15 @@ def paint_outcome_icon(
     painter.restore()
 
 
-def paint_belt(painter: QPainter, rect: QRectF, color: str, outline: str) -> None:
+def paint_belt(
+    painter: QPainter,
+    rect: QRectF,
+    color: str,
+    outline: str,
+    *,
+    stripes: int = 0,
+    slots: int = 0,
+) -> None:
     """A belt seen from the front: the band, two tails hanging from the knot, the knot.
 
     Args:
@@ -115,6 +123,9 @@ def paint_belt(painter: QPainter, rect: QRectF, color: str, outline: str) -> Non
         rect: Where to paint (about 3:1).
         color: Belt colour (``#rrggbb``).
         outline: Outline colour (a white belt needs one on a light card, a black one on dark).
+        stripes: Stripes (or degrees) on the belt, drawn as white tape on its rank bar.
+        slots: How many the rank takes; 0: a belt without a rank bar. A dark belt's bar is red
+            (as on a BJJ black belt), the others' black.
     """
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -146,7 +157,24 @@ def paint_belt(painter: QPainter, rect: QRectF, color: str, outline: str) -> Non
         painter.drawPolygon(tail)
     knot = QRectF(cx - knot_w / 2, top - band_h * 0.18, knot_w, band_h * 1.36)
     painter.drawRoundedRect(knot, band_h * 0.22, band_h * 0.22)
+    if slots > 0:
+        _paint_rank_bar(painter, band, color, min(stripes, slots), slots)
     painter.restore()
+
+
+def _paint_rank_bar(painter: QPainter, band: QRectF, color: str, stripes: int, slots: int) -> None:
+    """The rank bar near the belt's right end, with one white tape per stripe."""
+    dark = QColor(color).lightnessF() < 0.25
+    width = band.width() * 0.28
+    bar = QRectF(band.right() - width - band.width() * 0.05, band.top(), width, band.height())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#c62828" if dark else "#111111"))
+    painter.drawRect(bar)
+    gap = bar.width() / (slots * 2 + 1)
+    painter.setBrush(QColor("#ffffff"))
+    for index in range(stripes):
+        left = bar.left() + gap * (1 + index * 2)
+        painter.drawRect(QRectF(left, bar.top(), gap, bar.height()))
 
 
 def outcome_icon(shape: Shape, glyph: Glyph, fill: str, size: int = 40) -> QIcon:
@@ -159,12 +187,16 @@ def outcome_icon(shape: Shape, glyph: Glyph, fill: str, size: int = 40) -> QIcon
     return QIcon(pixmap)
 
 
-def belt_icon(color: str, outline: str = "#cbd5e1", size: int = 48) -> QIcon:
-    """A small belt in a rank's colour, outlined so black and white belts show on any row."""
+def belt_icon(
+    color: str, outline: str = "#cbd5e1", size: int = 48, *, stripes: int = 0, slots: int = 0
+) -> QIcon:
+    """A small belt in a rank's colour, outlined so black and white belts show on any row,
+    with its stripes when the rank takes them."""
     pixmap = QPixmap(size, size // 2)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    paint_belt(painter, QRectF(1, 1, size - 2, size // 2 - 2), color, outline)
+    rect = QRectF(1, 1, size - 2, size // 2 - 2)
+    paint_belt(painter, rect, color, outline, stripes=stripes, slots=slots)
     painter.end()
     return QIcon(pixmap)
 

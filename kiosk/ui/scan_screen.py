@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.decision import OUTCOME_HEADLINE, Outcome
-from kiosk.domain.model import Rank
+from kiosk.domain.model import Rank, StripeKind
 from kiosk.services.checkin import ScanResult
 from kiosk.ui.bridges import FrameBridge
-from kiosk.ui.i18n import note_text, outcome_advice, outcome_headline
+from kiosk.ui.i18n import note_text, outcome_advice, outcome_headline, stripes_text
 from kiosk.ui.theme import PALETTE, TONE_STYLES, ToneStyle, style_for
 from kiosk.ui.widgets import (
     BeltWidget,
@@ -357,7 +357,9 @@ class ProgressRow(QWidget):
 
 
 class ResultCard(QFrame):
-    """One scan's result, big: badge, headline, name, belt, progress, eligibility, countdown."""
+    """One scan's result, big: badge, headline, name, belt and stripes, progress, eligibility
+    (belt or stripe), class notices (late, the class's minimum belt, does not count),
+    countdown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -423,9 +425,16 @@ class ResultCard(QFrame):
         self.steps = QLabel()
         self.steps.setWordWrap(True)
         outer.addWidget(self.steps)
+        self.stripe_line = QLabel()
+        self.stripe_line.setWordWrap(True)
+        outer.addWidget(self.stripe_line)
         self.class_label = QLabel()
         self.class_label.setWordWrap(True)
         outer.addWidget(self.class_label)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("cardNotice")
+        outer.addWidget(self.notice)
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setObjectName("cardHelp")
@@ -487,12 +496,13 @@ class ResultCard(QFrame):
         self._show_rank(result, ink, muted)
         self._show_progress(result, ink, muted)
         self._show_eligible(result)
+        starts = _local_time(result.class_starts_at, zone)
         if result.class_name:
-            starts = _local_time(result.class_starts_at, zone)
             text = translate("ScanScreen", "Class: %1").replace("%1", result.class_name)
             self.class_label.setText(f"{text} · {starts}" if starts else text)
         self.class_label.setVisible(bool(result.class_name))
         set_ink(self.class_label, ink)
+        self._show_notice(result, starts, ink)
         student_result = outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE)
         self._outer.setStretch(0, 0 if student_result else 1)
         help_text = "" if student_result else _help_for(outcome)
@@ -515,7 +525,12 @@ class ResultCard(QFrame):
         if not show or rank is None:
             return
         self.belt.set_colors(rank.color, ink)
+        self.belt.set_stripes(result.stripes, result.max_stripes)
         self.rank_label.setText(_belt_name(rank))
+        if result.max_stripes:
+            self.rank_row.setAccessibleName(
+                f"{_belt_name(rank)}, {stripes_text(result.stripes, result.stripe_kind)}"
+            )
         has_next = next_rank is not None
         for widget in (self.arrow, self.next_belt, self.next_label):
             widget.setVisible(has_next)
@@ -560,12 +575,69 @@ class ResultCard(QFrame):
             self.steps.setText(text)
         self.steps.setVisible(bool(steps))
         set_ink(self.steps, ink)
+        self._show_stripe_progress(result, ink)
+
+    def _show_stripe_progress(self, result: ScanResult, ink: str) -> None:
+        """Stripes on the belt, and what the next one still needs (a due one is in the
+        ribbon instead)."""
+        stripe = result.stripe_eligibility
+        student = result.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE)
+        text = ""
+        if student and result.max_stripes:
+            degree = result.stripe_kind is StripeKind.DEGREE
+            held = (
+                translate("ScanScreen", "Degrees: %1 of %2")
+                if degree
+                else translate("ScanScreen", "Stripes: %1 of %2")
+            )
+            text = held.replace("%1", str(result.stripes)).replace("%2", str(result.max_stripes))
+            pending = [] if stripe is None or stripe.eligible else list(stripe.next_steps[:2])
+            if pending:
+                following = translate("ScanScreen", "next: %1").replace(
+                    "%1", " · ".join(note_text(n) for n in pending)
+                )
+                text += " · " + following
+        self.stripe_line.setText(text)
+        self.stripe_line.setVisible(bool(text))
+        set_ink(self.stripe_line, ink)
+
+    def _show_notice(self, result: ScanResult, starts: str, ink: str) -> None:
+        """Class rules, said plainly: late, the class's minimum belt, does not count."""
+        lines = []
+        if result.tardy and result.outcome is Outcome.ACCEPTED:
+            lines.append(
+                translate("ScanScreen", "Late: the class began at %1").replace("%1", starts)
+            )
+        if result.min_rank is not None:
+            lines.append(
+                translate("ScanScreen", "This class is for %1 and up").replace(
+                    "%1", _belt_name(result.min_rank)
+                )
+            )
+        if result.class_name and not result.counts and result.outcome is Outcome.ACCEPTED:
+            lines.append(translate("ScanScreen", "This class does not count toward promotion"))
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+        set_style_once(
+            self.notice,
+            f"#cardNotice {{ color: {ink}; border: 3px solid {ink}; border-radius: 12px;"
+            " padding: 8px 14px; font-weight: 700; }",
+        )
 
     def _show_eligible(self, result: ScanResult) -> None:
-        self.ribbon.setVisible(self._eligible)
-        if not self._eligible:
+        student = result.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE)
+        stripe_due = student and not self._eligible and result.stripe_eligible
+        self.ribbon.setVisible(self._eligible or stripe_due)
+        if stripe_due:
+            degree = result.stripe_kind is StripeKind.DEGREE
+            text = (
+                translate("ScanScreen", "Eligible for a new degree!")
+                if degree
+                else translate("ScanScreen", "Eligible for a new stripe!")
+            )
+        elif not self._eligible:
             return
-        if result.next_rank is not None:
+        elif result.next_rank is not None:
             text = translate("ScanScreen", "Eligible for promotion to %1!").replace(
                 "%1", _belt_name(result.next_rank)
             )
@@ -610,7 +682,9 @@ class ResultCard(QFrame):
         self.classes.apply_scale(unit)
         self.days.apply_scale(unit)
         set_pixel_font(self.steps, round(32 * unit))
+        set_pixel_font(self.stripe_line, round(30 * unit))
         set_pixel_font(self.class_label, round(32 * unit))
+        set_pixel_font(self.notice, round(30 * unit), bold=True)
         set_pixel_font(self.help, round(30 * unit))
         set_pixel_font(self.countdown_label, round(24 * unit))
         self.countdown.setFixedHeight(max(6, round(12 * unit)))
@@ -641,6 +715,8 @@ def _help_for(outcome: Outcome) -> str:
         )
     if outcome is Outcome.WRONG_TENANT:
         return translate("ScanScreen", "Visiting? The front desk can check you in.")
+    if outcome in (Outcome.CLASS_CLOSED, Outcome.RANK_RESTRICTED):
+        return translate("ScanScreen", "Your instructor or the front desk can check you in.")
     return translate("ScanScreen", "No phone or card? The front desk can check you in by name.")
 
 

@@ -136,10 +136,16 @@ class BeltWidget(QWidget):
         super().__init__(parent)
         self._color = "#ffffff"
         self._outline = "#000000"
+        self._stripes = (0, 0)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def set_colors(self, color: str, outline: str) -> None:
         self._color, self._outline = color, outline
+        self.update()
+
+    def set_stripes(self, stripes: int, slots: int) -> None:
+        """Stripes on the belt, of ``slots`` the rank takes (0: no rank bar)."""
+        self._stripes = (stripes, slots)
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -148,7 +154,8 @@ class BeltWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = QRectF(2, 2, self.width() - 4, self.height() - 4)
-        paint_belt(painter, rect, self._color, self._outline)
+        stripes, slots = self._stripes
+        paint_belt(painter, rect, self._color, self._outline, stripes=stripes, slots=slots)
         painter.end()
 
 
