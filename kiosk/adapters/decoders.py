@@ -24,7 +24,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from kiosk.adapters.frames import Image
+from kiosk.adapters.frame_types import Image
 
 
 class DecoderEngine(Protocol):

@@ -21,7 +21,7 @@ import segno
 from numpy.random import default_rng
 from numpy.typing import NDArray
 
-from kiosk.adapters.frames import Frame, Image, SourceState, SourceStatus
+from kiosk.adapters.frame_types import Frame, Image, SourceState, SourceStatus
 
 SIZE_720P = (1280, 720)
 SIZE_1080P = (1920, 1080)
