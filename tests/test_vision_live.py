@@ -57,7 +57,7 @@ def card_video(
 
 def analyse(pipeline: DecodePipeline, gate: IdleGate, index: int, image: Image) -> PipelineResult:
     """What the scan loop's decoder does with a frame the gate lets through."""
-    pipeline.background = gate.background_at(index)
+    pipeline.focus = gate.focus_at(index)
     result = pipeline.run(image)
     gate.observe(index, result)
     return result
@@ -163,9 +163,10 @@ def test_a_card_where_the_last_one_was_is_new_again(lobby: list[np.ndarray], tok
     pipeline = DecodePipeline.default()
     gate = IdleGate(quiet_frames=QUIET)
     card = code_frame(token, qr_side=170, seed=SEED, size=SIZE)
-    read = pipeline.run(card)
-    assert read.stage == "region"  # read in its own candidate region, the first listed
-    card_box = read.regions[0]
+    assert pipeline.run(card).texts == [token]
+    covered = unreadable_code(token, side=170)
+    card_boxes = pipeline.run(covered).regions
+    assert card_boxes
     # A quiet lobby, a card held and read, taken away, another quiet spell.
     frames = lobby * 3 + [card] * 5 + lobby * 6
     index = 0
@@ -174,33 +175,37 @@ def test_a_card_where_the_last_one_was_is_new_again(lobby: list[np.ndarray], tok
             analyse(pipeline, gate, index, image)
     index += 1
     assert gate.idle_at(index)
-    background = gate.background_at(index)
-    assert background and all(overlap(box, card_box) < SAME_REGION for box in background)
     while not gate.should_analyse(index):
         index += 1
     # The same card at the same spot, its finders covered: unreadable, but new again.
-    result = analyse(pipeline, gate, index, unreadable_code(token, side=170))
-    assert result.texts == [] and any(overlap(b, card_box) >= SAME_REGION for b in result.regions)
-    assert not gate.idle_at(index + 1) and gate.background_at(index + 1) == []
+    result = analyse(pipeline, gate, index, covered)
+    assert result.texts == []
+    assert any(overlap(b, k) >= SAME_REGION for b in result.regions for k in card_boxes)
+    assert not gate.idle_at(index + 1)
 
 
-def test_background_regions_are_reported_but_not_decoded(token: str) -> None:
-    frame = code_frame(token, qr_side=140, seed=SEED, size=SIZE)
-    first = DecodePipeline.default().run(frame)
-    assert first.texts == [token] and first.stage == "region" and first.regions
-    # Idle mode passes the lobby's known regions: those are not decoded again (the periodic
-    # full-resolution pass still covers them), yet still reported, to keep them known.
+def test_extra_effort_goes_to_a_region_held_a_moment_and_not_to_posters_for_ever(
+    token: str,
+) -> None:
+    gate = IdleGate(quiet_frames=QUIET, focus_after=3, focus_for=10)
     pipeline = DecodePipeline.default()
-    pipeline.background = first.regions
-    skipped = pipeline.run(frame)
-    assert skipped.texts == [] and skipped.regions == first.regions
+    covered = unreadable_code(token)
+    focus: list[list[tuple[int, int, int, int]]] = []
+    for index in range(16):
+        focus.append(gate.focus_at(index))
+        analyse(pipeline, gate, index, covered)
+    region = pipeline.run(covered).regions
+    # Seen on frame 0: no effort before frame 3, one region from frame 3 to 10, none after.
+    assert focus[:3] == [[], [], []]
+    assert all(len(f) == 1 and overlap(f[0], region[0]) >= SAME_REGION for f in focus[3:11])
+    assert focus[11:] == [[]] * 5
 
 
 class Counted(DecodePipeline):
     """A real pipeline that counts its runs and the CPU time each one took."""
 
     def __init__(self, pipeline: DecodePipeline) -> None:
-        super().__init__(pipeline.primary, pipeline.fallback, pipeline.config)
+        super().__init__(pipeline.primary, pipeline.config)
         self.runs = threading.Semaphore(0)
         self.cpu_seconds: list[float] = []
 
@@ -243,7 +248,7 @@ def test_cpu_budget_lowers_the_decode_rate_and_skips_frames(
     tmp_path: Path, lobby: list[np.ndarray], token: str
 ) -> None:
     path = card_video(tmp_path / "loop.avi", lobby, token, 20, 20, 20)
-    pipeline = Counted(DecodePipeline(SlowEngine(rounds=10), None))
+    pipeline = Counted(DecodePipeline(SlowEngine(rounds=10)))
     frames_seen = 0
 
     def on_frame(frame: Frame) -> None:

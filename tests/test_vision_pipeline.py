@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kiosk.adapters.decoders import DecoderEngine, ZxingEngine, available_engines, make_engine
-from kiosk.adapters.scan_pipeline import DecodePipeline, PipelineConfig, default_engine_name
+from kiosk.adapters.scan_pipeline import DecodePipeline, default_engine_name
 from kiosk.adapters.synthetic import KioskScene, qr_version
 from tests.vision_support import card_image, code_frame, jws_like, lobby_frames
 
@@ -30,19 +30,29 @@ def test_platform_token_needs_version_13_to_15() -> None:
     assert 13 <= qr_version(text, error="m") <= 15
 
 
-def test_big_code_is_read_on_the_downscaled_pass(pipeline: DecodePipeline) -> None:
-    text = jws_like(random.Random(2))
-    result = pipeline.run(code_frame(text, qr_side=440, seed=2))
-    assert result.texts == [text]
-    assert result.stage == "downscaled"
+def test_a_code_is_read_by_the_plain_engine_on_the_greyscale_frame(
+    pipeline: DecodePipeline,
+) -> None:
+    for side, seed in ((440, 2), (140, 3)):
+        text = jws_like(random.Random(seed))
+        result = pipeline.run(code_frame(text, qr_side=side, seed=seed))
+        assert result.texts == [text]
+        assert result.stage == "full" and result.regions == ()
 
 
-def test_small_code_is_read_in_its_region_at_full_resolution(pipeline: DecodePipeline) -> None:
-    text = jws_like(random.Random(3))
-    frame = code_frame(text, qr_side=140, seed=3)
-    result = pipeline.run(frame)
-    assert result.texts == [text]
-    assert result.stage == "region"
+def test_a_tiny_code_in_focus_is_read_upscaled(pipeline: DecodePipeline) -> None:
+    # 98 px for 81 modules: the engine misses it on the frame; the scan loop points the
+    # pipeline at the region once it has stayed a few frames (IdleGate.focus_at).
+    text = jws_like(random.Random(7))
+    frame = code_frame(text, qr_side=98, seed=7)
+    missed = pipeline.run(frame)
+    assert missed.texts == [] and missed.stage == "none" and missed.regions
+    pipeline.focus = missed.regions[:1]
+    read = pipeline.run(frame)
+    assert read.texts == [text] and read.stage == "region-retry"
+    # Stills get the retries everywhere without being pointed.
+    pipeline.focus = ()
+    assert pipeline.run(frame, thorough=True).texts == [text]
 
 
 def test_candidate_region_contains_the_code(pipeline: DecodePipeline) -> None:
@@ -80,23 +90,15 @@ def test_pipeline_inverts_for_engines_that_do_not(name: str) -> None:
     text = jws_like(random.Random(380))
     frame = code_frame(text, qr_side=380, inverted=True, seed=380)
     assert engine.decode(frame) == []  # the engine alone misses a dark-mode phone
-    pipeline = DecodePipeline(engine, None)
-    results = [pipeline.run(frame) for _ in range(pipeline.cycle)]
-    # On the first frame and on every phase of the cycle: the inverted retry is on the regions.
-    assert [r.texts for r in results] == [[text]] * pipeline.cycle
-    assert {r.stage for r in results} == {"region"}
+    pipeline = DecodePipeline(engine)
+    first = pipeline.run(frame)
+    assert first.texts == [] and first.regions
+    # Once the region is in focus, its negative is read.
+    pipeline.focus = first.regions[:1]
+    assert pipeline.run(frame).texts == [text]
     # A small still (a phone held to the lens, a photo) is read whole, then inverted.
     card = card_image("TATAMI-CARD-0002", inverted=True)
-    assert DecodePipeline(engine, None).run(card).texts == ["TATAMI-CARD-0002"]
-
-
-def test_full_frame_pass_inverts_too() -> None:
-    # No candidate regions (codes must be 10 000 px): only the periodic full pass can read it.
-    config = PipelineConfig(min_code_side=10_000, full_frame_every=2, retry_every=0)
-    pipeline = DecodePipeline(ZxingEngine(try_invert=False), None, config)
-    text = jws_like(random.Random(6))
-    frame = code_frame(text, qr_side=300, inverted=True, seed=6)
-    assert [pipeline.run(frame).stage for _ in range(4)] == ["none", "full"] * 2
+    assert DecodePipeline(engine).run(card, thorough=True).texts == ["TATAMI-CARD-0002"]
 
 
 def test_empty_and_garbage_frames_never_give_a_text(pipeline: DecodePipeline) -> None:
@@ -107,22 +109,6 @@ def test_empty_and_garbage_frames_never_give_a_text(pipeline: DecodePipeline) ->
     frames.append(np.full((720, 1280, 3), 255, np.uint8))
     for frame in frames:
         assert pipeline.run(frame, thorough=True).texts == []
-
-
-def test_periodic_full_frame_pass_catches_what_the_detector_misses() -> None:
-    # A detector that finds nothing (codes must be 10 000 px) leaves only the periodic pass.
-    config = PipelineConfig(min_code_side=10_000, full_frame_every=3, retry_every=0)
-    pipeline = DecodePipeline(make_engine("zxing"), None, config)
-    text = jws_like(random.Random(5))
-    frame = code_frame(text, qr_side=140, seed=5)
-    stages = [pipeline.run(frame).stage for _ in range(6)]
-    assert stages == ["none", "none", "full", "none", "none", "full"]
-    assert pipeline.run(frame, thorough=True).texts == [text]
-    # A reset pipeline starts its cycle again (the benchmark's phases); a phase shifts it.
-    pipeline.reset()
-    assert [pipeline.run(frame).stage for _ in range(3)] == ["none", "none", "full"]
-    pipeline.reset(phase=2)
-    assert pipeline.run(frame).stage == "full" and pipeline.cycle == 3
 
 
 def test_stills_get_the_whole_chain(pipeline: DecodePipeline) -> None:

@@ -4,7 +4,10 @@ All sources share one small protocol. ``open()``, ``read()`` and ``close()`` are
 one thread that owns the source (the camera thread); ``interrupt()`` may be called from any thread
 to make a blocked or paced ``read()`` return promptly so that thread can stop.
 
-``read()`` returns a :class:`Frame`, or None when there is no frame right now. ``status`` then
+``read()`` returns a :class:`Frame`, or None when there is no frame right now. A source may also
+offer ``skip()``: take the next frame off the device or file without converting it (OpenCV's
+``grab()`` without ``retrieve()``); the scan loop's idle mode uses it for frames it would not
+look at. ``status`` then
 tells why: ``MISSING`` (the camera is gone; the next reads retry with backoff), ``ENDED`` (a file
 or folder played once is over) or ``CLOSED``.
 The scan loop reports ``FAILED`` if reading raised.
@@ -46,6 +49,8 @@ class Capture(Protocol):
     def get(self, prop: int) -> float: ...
 
     def read(self) -> tuple[bool, Any]: ...
+
+    def grab(self) -> bool: ...
 
     def release(self) -> None: ...
 
@@ -286,6 +291,16 @@ class CameraSource:
         self._frame_index += 1
         return frame
 
+    def skip(self) -> bool:
+        """Take the next frame from the driver without converting it (V4L2 and DirectShow
+        then leave an MJPG frame undecoded); False when there is none to take."""
+        if self._capture is None or self._interrupted.is_set():
+            return False
+        if not self._capture.grab():
+            return False
+        self._frame_index += 1
+        return True
+
     def interrupt(self) -> None:
         """Stop waiting for a reopen; a blocked driver read still ends with its frame."""
         self._interrupted.set()
@@ -385,6 +400,15 @@ class VideoFileSource:
         frame = Frame(_as_bgr(image), self._index, time.monotonic())
         self._index += 1
         return frame
+
+    def skip(self) -> bool:
+        """Pass over the next frame, paced as a read, without converting it to BGR."""
+        if self._capture is None or not self._pacer.wait():
+            return False
+        if not self._capture.grab():
+            return False
+        self._index += 1
+        return True
 
     def interrupt(self) -> None:
         """Make the pacing wait return at once."""
