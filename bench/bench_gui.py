@@ -512,6 +512,97 @@ def _median_range(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
+# --------------------------------------------------------------------------- idle CPU, real window
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def bench_idle(seconds: float, rounds: int) -> list[Row]:
+    """The real kiosk window under Xvfb on an empty room at 30 fps 720p: GUI process CPU."""
+    from footage import write_footage
+
+    from kiosk.adapters.secrets import KeyringVault
+    from kiosk.context import KioskContext
+    from kiosk.services.preferences import KioskPreferences, PreferencesService
+    from tests.keyring_backends import MemoryKeyring
+    from tests.support import VECTOR_ROSTER
+
+    root = Path(tempfile.mkdtemp(prefix="tatami-bench-idle-"))
+    video = root / "room.avi"
+    write_footage(video, [], seed=9004, gap_frames=(150, 150), walkers=0.0)
+    data = root / "kiosk"
+    with KioskContext.open(data, vault=KeyringVault(MemoryKeyring())) as context:
+        context.provisioning.apply_document(VECTOR_ROSTER)
+        PreferencesService(context.store).save(
+            KioskPreferences(camera=f"file:{video}", sound=False, setup_done=True)
+        )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "xcb",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "TATAMI_SOUND": "false",
+    }
+    shares: list[float] = []
+    read_only: list[float] = []
+    with XvfbScreen(display=98) as screen:
+        env["DISPLAY"] = screen.display
+        for _ in range(rounds):
+            command = [sys.executable, "-m", "kiosk", "--data-dir", str(data), "--loop"]
+            command += ["--fps", "30", "--quit-after", str(seconds + 40)]
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            # Past start-up, the type warmer and the first quiet spell (idle after 1.5 s).
+            time.sleep(15)
+            cpu0, wall0 = _process_cpu_seconds(process.pid), time.monotonic()
+            time.sleep(seconds)
+            cpu1, wall1 = _process_cpu_seconds(process.pid), time.monotonic()
+            shares.append(100 * (cpu1 - cpu0) / (wall1 - wall0))
+            process.terminate()
+            process.wait(timeout=60)
+            read_only.append(_read_only_share(video, min(seconds, 20.0)))
+    shutil.rmtree(root, ignore_errors=True)
+    return [
+        Row(
+            f"idle CPU, real window (1280×800, Xvfb), 30 fps 720p video, {seconds:.0f} s, "
+            f"% of one core (each of {rounds} runs)",
+            " / ".join(f"{v:.1f}" for v in sorted(shares)),
+            "≤ 10",
+            max(shares) <= 10.0,
+        ),
+        Row(
+            "  the same video read alone at 30 fps, no window, no decoder (% of one core)",
+            " / ".join(f"{v:.1f}" for v in sorted(read_only)),
+        ),
+    ]
+
+
+def _read_only_share(video: Path, seconds: float) -> float:
+    """CPU share of only reading the video at 30 fps (the floor a camera costs)."""
+    code = (
+        "import sys, time, cv2\n"
+        "cap = cv2.VideoCapture(sys.argv[1]); end = time.monotonic() + float(sys.argv[2])\n"
+        "due = time.monotonic()\n"
+        "while time.monotonic() < end:\n"
+        "    ok, _ = cap.read()\n"
+        "    if not ok: cap.set(cv2.CAP_PROP_POS_FRAMES, 0)\n"
+        "    due += 1 / 30; time.sleep(max(0.0, due - time.monotonic()))\n"
+        "import resource; r = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(r.ru_utime + r.ru_stime)\n"
+    )
+    started = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(video), str(seconds)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return 100 * float(out.strip().splitlines()[-1]) / (time.monotonic() - started)
+
+
 def print_table(rows: list[Row]) -> None:
     width = max(len(r.metric) for r in rows)
     sys.stdout.write(f"{'metric':<{width}}  {'value':>10}  {'goal':>6}  ok\n")
@@ -525,12 +616,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0, help="scanning run length")
     parser.add_argument("--runs", type=int, default=5, help="cold starts")
-    parser.add_argument("--only", default="stall,cold")
+    parser.add_argument("--only", default="startup,idle,stall")
+    parser.add_argument("--idle-seconds", type=float, default=60.0, help="idle CPU window")
+    parser.add_argument("--idle-rounds", type=int, default=2, help="idle CPU runs")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     rows: list[Row] = []
     if "startup" in parts:
         rows += bench_startup(args.runs)  # before Qt is imported here: fair to the child
+    if "idle" in parts:
+        rows += bench_idle(args.idle_seconds, args.idle_rounds)
     if "cold" in parts:
         rows += bench_cold(args.runs)
     if "stall" in parts:

@@ -345,6 +345,7 @@ class VideoFileSource:
         self._size: tuple[int, int] | None = None
         self._fps: float | None = None
         self._index = 0
+        self._raw_jpeg = False
 
     @property
     def status(self) -> SourceStatus:
@@ -380,6 +381,11 @@ class VideoFileSource:
             int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
             int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
         )
+        # MJPG (what webcams send): take the JPEG packets as they are and decode only the
+        # frames someone looks at, as a webcam's grab() leaves them undecoded. Other codecs
+        # are decoded by the backend on every grab.
+        fourcc = int(capture.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
+        self._raw_jpeg = fourcc == b"MJPG" and capture.set(cv2.CAP_PROP_FORMAT, -1)
         reported = float(capture.get(cv2.CAP_PROP_FPS))
         self._fps = self._fps_override or (reported if reported > 0 else 30.0)
         self._pacer = _Pacer(self._fps if self._realtime else None, self._interrupted)
@@ -390,11 +396,14 @@ class VideoFileSource:
         """Next frame; at the end loop or report ``ENDED``."""
         if self._capture is None or not self._pacer.wait():
             return None
-        ok, image = self._capture.read()
+        ok, read = self._capture.read()
         if not ok and self._loop and self._index > 0:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            ok, image = self._capture.read()
-        if not ok or image is None:
+            ok, read = self._capture.read()
+        image: Image | None = read if ok else None
+        if image is not None and self._raw_jpeg:
+            image = cv2.imdecode(image, cv2.IMREAD_COLOR)
+        if image is None:
             self._status = SourceStatus(SourceState.ENDED, f"video {self.path.name} ended")
             return None
         frame = Frame(_as_bgr(image), self._index, time.monotonic())
@@ -402,10 +411,11 @@ class VideoFileSource:
         return frame
 
     def skip(self) -> bool:
-        """Pass over the next frame, paced as a read, without converting it to BGR."""
+        """Pass over the next frame, paced as a read, without decoding it (MJPG) or converting
+        it to BGR (other codecs)."""
         if self._capture is None or not self._pacer.wait():
             return False
-        if not self._capture.grab():
+        if not self._capture.grab():  # raw MJPG: the packet only, nothing decoded
             return False
         self._index += 1
         return True
