@@ -383,7 +383,7 @@ def _forget_attendance(kiosk: object) -> None:
     round's scans are new attendances again, each written and fsync'd."""
     import sqlite3
 
-    path = kiosk.env.context.store.path  # type: ignore[attr-defined]
+    path = kiosk.env.runtime.store.path  # type: ignore[attr-defined]
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM checkins")
     conn.close()

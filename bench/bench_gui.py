@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +134,11 @@ def bench_stall(seconds: float) -> list[Row]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.adapters.camera import CameraSettings
     from kiosk.adapters.paths import resource_dir
     from kiosk.adapters.secrets import KeyringVault
-    from kiosk.context import KioskContext
     from kiosk.gui import GuiRuntime
+    from kiosk.runtime import KioskRuntime, RuntimeSettings
     from kiosk.ui.theme import apply_theme
     from tests.keyring_backends import MemoryKeyring
     from tests.support import VECTOR_ROSTER
@@ -147,16 +148,13 @@ def bench_stall(seconds: float) -> list[Row]:
     apply_theme(app, 1.0, (resource_dir() / "icons").as_posix())
     root = Path(tempfile.mkdtemp(prefix="tatami-bench-gui-"))
     frames_dir = _scan_frames(root)
-    context = KioskContext.open(root / "kiosk", vault=KeyringVault(MemoryKeyring()))
-    context.provisioning.apply_document(VECTOR_ROSTER)
-    runtime = GuiRuntime(
-        context,
-        source=f"folder:{frames_dir}",
-        fullscreen=False,
-        sound=False,
-        fps=30.0,
-        loop=True,
+    core = KioskRuntime.open(
+        root / "kiosk",
+        vault=KeyringVault(MemoryKeyring()),
+        settings=RuntimeSettings(camera=CameraSettings(fps=30.0, loop=True)),
     )
+    core.provisioning.apply_document(VECTOR_ROSTER)
+    runtime = GuiRuntime(core, source=f"folder:{frames_dir}", fullscreen=False, sound=False)
     runtime.shell.window.resize(1920, 1080)
     runtime.start()
 
@@ -207,7 +205,7 @@ def bench_stall(seconds: float) -> list[Row]:
     timer.stop()
     frames = runtime.frame_bridge.shown - shown_before
     results = runtime.shell.controller.shown - results_before
-    stats = dict(runtime.camera.stats())
+    stats = asdict(runtime.camera.stats())
     latency = runtime.coordinator.latency_ms()
     runtime.shutdown()
 
@@ -271,17 +269,17 @@ def _frames_folder(root: Path) -> Path:
 
 def bench_cold(runs: int) -> list[Row]:
     from kiosk.adapters.secrets import KeyringVault
-    from kiosk.context import KioskContext
-    from kiosk.services.preferences import KioskPreferences, PreferencesService
+    from kiosk.runtime import KioskRuntime
+    from kiosk.services.preferences import KioskPreferences
     from tests.keyring_backends import MemoryKeyring
     from tests.support import VECTOR_ROSTER
 
     root = Path(tempfile.mkdtemp(prefix="tatami-bench-cold-"))
     frames = _frames_folder(root)
     data = root / "kiosk"
-    with KioskContext.open(data, vault=KeyringVault(MemoryKeyring())) as context:
-        context.provisioning.apply_document(VECTOR_ROSTER)
-        PreferencesService(context.store).save(
+    with KioskRuntime.open(data, vault=KeyringVault(MemoryKeyring())) as core:
+        core.provisioning.apply_document(VECTOR_ROSTER)
+        core.preferences.save(
             KioskPreferences(camera=f"folder:{frames}", sound=False, setup_done=True)
         )
     env = {
@@ -417,7 +415,7 @@ def _marked_video(path: Path) -> None:
 def _registered_kiosk(root: Path) -> tuple[Path, Path]:
     """A provisioned kiosk data dir whose camera is the bench's marked video."""
     from kiosk.adapters.secrets import KeyringVault
-    from kiosk.context import KioskContext
+    from kiosk.runtime import KioskRuntime
     from kiosk.services.preferences import KioskPreferences, PreferencesService
     from tests.keyring_backends import MemoryKeyring
     from tests.support import VECTOR_ROSTER
@@ -425,7 +423,7 @@ def _registered_kiosk(root: Path) -> tuple[Path, Path]:
     video = root / "room.avi"
     _marked_video(video)
     data = root / "kiosk"
-    with KioskContext.open(data, vault=KeyringVault(MemoryKeyring())) as context:
+    with KioskRuntime.open(data, vault=KeyringVault(MemoryKeyring())) as context:
         context.provisioning.apply_document(VECTOR_ROSTER)
         PreferencesService(context.store).save(
             KioskPreferences(camera=f"file:{video}", sound=False, setup_done=True)
@@ -527,7 +525,7 @@ def bench_idle(seconds: float, rounds: int) -> list[Row]:
     from footage import write_footage
 
     from kiosk.adapters.secrets import KeyringVault
-    from kiosk.context import KioskContext
+    from kiosk.runtime import KioskRuntime
     from kiosk.services.preferences import KioskPreferences, PreferencesService
     from tests.keyring_backends import MemoryKeyring
     from tests.support import VECTOR_ROSTER
@@ -536,7 +534,7 @@ def bench_idle(seconds: float, rounds: int) -> list[Row]:
     video = root / "room.avi"
     write_footage(video, [], seed=9004, gap_frames=(150, 150), walkers=0.0)
     data = root / "kiosk"
-    with KioskContext.open(data, vault=KeyringVault(MemoryKeyring())) as context:
+    with KioskRuntime.open(data, vault=KeyringVault(MemoryKeyring())) as context:
         context.provisioning.apply_document(VECTOR_ROSTER)
         PreferencesService(context.store).save(
             KioskPreferences(camera=f"file:{video}", sound=False, setup_done=True)

@@ -26,11 +26,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.adapters.api_client import HttpBackend
+from kiosk.adapters.api_client import HttpBackend, checkin_json
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanRecord, ScanSource, SyncState
+from kiosk.runtime import KioskRuntime
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, create_synthetic_students
 from kiosk.services.sync import SyncEngine
@@ -39,9 +39,9 @@ from tests.keyring_backends import MemoryKeyring
 BATCH = 500
 
 
-def register(server: RunningServer, root: Path, name: str) -> KioskContext:
+def register(server: RunningServer, root: Path, name: str) -> KioskRuntime:
     assert server.seed is not None
-    context = KioskContext.open(root, vault=KeyringVault(MemoryKeyring()))
+    context = KioskRuntime.open(root, vault=KeyringVault(MemoryKeyring()))
     api = HttpBackend(server.base_url, GOLDEN_TIGER)
     context.setup.register(
         api, server.base_url, f"admin@{GOLDEN_TIGER}.test", server.seed.password, name
@@ -50,7 +50,7 @@ def register(server: RunningServer, root: Path, name: str) -> KioskContext:
     return context
 
 
-def queue_checkins(context: KioskContext, student_ids: list[str], count: int) -> None:
+def queue_checkins(context: KioskRuntime, student_ids: list[str], count: int) -> None:
     """Fill the outbox directly: ``count`` accepted check-ins, one per student, in the past."""
     start = datetime.now(UTC) - timedelta(days=2)
 
@@ -71,12 +71,13 @@ def queue_checkins(context: KioskContext, student_ids: list[str], count: int) ->
     context.store.write(fill)
 
 
-def bare_upload(server: RunningServer, context: KioskContext) -> float:
+def bare_upload(server: RunningServer, context: KioskRuntime) -> float:
     """The baseline: POST the same items in the same batches, parse the answers, nothing else."""
     identity = context.setup.identity()
     assert identity is not None
-    token = context.vault.get_device_token(str(identity["kiosk_id"]))
-    items = context.store.read(lambda ledger: ledger.pending_checkins(1_000_000))
+    token = context.vault.get_device_token(str(identity.kiosk_id))
+    outbox = context.store.read(lambda snapshot: snapshot.pending_checkins(1_000_000))
+    items = [checkin_json(item) for item in outbox]
     headers = {"X-Tenant": GOLDEN_TIGER}
     with httpx.Client(base_url=server.base_url, headers=headers) as client:
         session = client.post("/api/auth/refresh", json={"deviceToken": token}).json()
@@ -109,7 +110,7 @@ def main() -> None:
                 register(server, root / "a", "bench A") as kiosk_a,
                 register(server, root / "b", "bench B") as kiosk_b,
             ):
-                engine = kiosk_a.sync_engine()
+                engine = kiosk_a.sync.connect()
                 assert engine is not None
                 started = time.perf_counter()
                 full = engine.pull_once()

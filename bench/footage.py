@@ -5,9 +5,9 @@ its card renderer, its seeds). The benchmarks that judge the pipeline use this m
 
 - **Real tokens.** The reference server (``kiosk.server``, seeded as in demo mode) issues them,
   and a kiosk registered against it pulls the roster, so every text is a card the kiosk accepts:
-  a 421-character compact JWS today. :data:`TOKEN_FORMS` names the forms a table reports, each
-  a function of the server and a student; a new form (e.g. the compact CWT of DESIGN §3) is one
-  more entry, and every table grows a row for it.
+  the 421-character JWS, the same in a URL, and the compact CWT (DESIGN §3).
+  :data:`TOKEN_FORMS` names the forms a table reports, each a function of the server and a
+  student; a new form is one more entry, and every table grows a row for it.
 - **Footage.** :func:`write_footage` renders a fixed camera on a room of its own (a notice board,
   a shelf, a tatami floor, a doorway, people walking past) with a different card model: codes
   made by segno at the error level a phone app or printer would pick, on a phone (bezel, dark
@@ -40,17 +40,26 @@ FPS = 30.0
 TokenForm = Callable[[Any, str], str]
 
 
-def _jws(server: Any, student_id: str) -> str:
-    from kiosk.server.seed import GOLDEN_TIGER
+def _card(form: str) -> TokenForm:
+    def issue(server: Any, student_id: str) -> str:
+        from kiosk.domain.tokens import TokenForm as Form
+        from kiosk.server.seed import GOLDEN_TIGER
 
-    return str(server.issue_token(GOLDEN_TIGER, student_id, "card"))
+        return str(server.issue_token(GOLDEN_TIGER, student_id, "card", form=Form(form)))
+
+    return issue
 
 
 def _url(server: Any, student_id: str) -> str:
-    return f"https://golden-tiger.tatamitech.com/checkin?token={_jws(server, student_id)}"
+    jws = _card("jws")(server, student_id)
+    return f"https://golden-tiger.tatamitech.com/checkin?token={jws}"
 
 
-TOKEN_FORMS: dict[str, TokenForm] = {"JWS": _jws, "URL ?token=JWS": _url}
+TOKEN_FORMS: dict[str, TokenForm] = {
+    "JWS": _card("jws"),
+    "URL ?token=JWS": _url,
+    "compact (CWT, base45)": _card("compact"),
+}
 
 
 @dataclass
@@ -67,7 +76,7 @@ class RealKiosk:
 
     @property
     def checkin(self) -> Any:
-        return self.env.context.checkin
+        return self.env.runtime.checkin
 
 
 @contextmanager
@@ -80,7 +89,7 @@ def real_kiosk(students: int = 400) -> Iterator[RealKiosk]:
     env = DemoEnvironment.start(root)
     try:
         ids = create_synthetic_students(env.server.database, GOLDEN_TIGER, students)
-        engine = env.context.sync_engine()
+        engine = env.runtime.sync.connect()
         assert engine is not None
         report = engine.pull_once()
         assert not report.error, report.error

@@ -44,8 +44,8 @@ mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" \
 cp -a "$BUNDLE" "$STAGE/opt/$PACKAGE"
 ln -s "/opt/$PACKAGE/tatami-kiosk" "$STAGE/usr/bin/tatami-kiosk"
 install -m 644 "$LINUX/tatami-kiosk.desktop" "$STAGE/usr/share/applications/"
-# The application's own icon (kiosk/resources), one source for window and menu.
-install -m 644 "$ROOT/kiosk/resources/icons/tatami-kiosk.svg" \
+# The application's own icon (resources/), one source for window and menu.
+install -m 644 "$ROOT/resources/icons/tatami-kiosk.svg" \
     "$STAGE/usr/share/icons/hicolor/scalable/apps/tatami-kiosk.svg"
 install -m 644 "$LINUX/tatami-kiosk.service" "$LINUX/tatami-kiosk-backup.service" \
     "$LINUX/tatami-kiosk-backup.timer" "$STAGE/usr/lib/systemd/user/"

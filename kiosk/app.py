@@ -22,18 +22,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 from kiosk import __version__
 from kiosk.adapters.config import ConfigError, KioskConfig, load_config
 from kiosk.adapters.logs import install_crash_handler, setup_logging
 from kiosk.adapters.paths import resolve_paths
-from kiosk.context import KioskContext
 from kiosk.domain.ports import ScanSource, StorageError
 from kiosk.domain.roster import RosterError
+from kiosk.runtime import KioskRuntime, RuntimeSettings
 
 if TYPE_CHECKING:
     from kiosk.commands.headless import ScanHandler
@@ -186,16 +186,16 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _cmd_roster_import(args: argparse.Namespace) -> int:
     from kiosk.commands.roster import import_roster_file
-    from kiosk.services.staff import PinRole, PinService
+    from kiosk.services.staff import PinRole
 
-    with KioskContext.open(args.data_dir) as context:
+    with KioskRuntime.open(args.data_dir) as runtime:
         try:
-            summary = import_roster_file(context.provisioning, args.file)
+            summary = import_roster_file(runtime.provisioning, args.file)
         except RosterError as exc:
             return _fail(f"roster not imported, nothing changed: {exc}")
         except StorageError as exc:
             return _fail(f"roster not imported, nothing changed: {exc}")
-        staff_pin_set = PinService(context.store, context.clock).is_set(PinRole.STAFF)
+        staff_pin_set = runtime.pins.is_set(PinRole.STAFF)
     print(json.dumps(summary.to_json()))
     if not staff_pin_set:
         print(
@@ -225,16 +225,16 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     else:
         password = getpass.getpass(f"Password for {args.email}: ")
     name = args.name or platform.node() or "kiosk"
-    with KioskContext.open(args.data_dir) as context:
-        api = context.backend_for(args.api, args.tenant)
+    with KioskRuntime.open(args.data_dir) as runtime:
+        api = runtime.backend_for(args.api, args.tenant)
         try:
-            result = context.setup.register(api, args.api, args.email, password, name)
+            result = runtime.setup.register(api, args.api, args.email, password, name)
         except SetupError as exc:
             return _fail(f"set-up failed: {exc}")
         finally:
             api.close()
             del password
-        engine = context.sync_engine()
+        engine = runtime.sync.connect()
         assert engine is not None
         pulled = engine.pull_once()
     print(
@@ -259,8 +259,8 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
-    with KioskContext.open(args.data_dir) as context:
-        engine = context.sync_engine()
+    with KioskRuntime.open(args.data_dir) as runtime:
+        engine = runtime.sync.connect()
         if engine is None:
             return _fail("this kiosk is not registered: run `tatami-kiosk setup` first")
         status = engine.sync_once()
@@ -292,84 +292,50 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _run_headless(args: argparse.Namespace, source_spec: str) -> int:
     """No window: a keyboard wedge on stdin, a camera, a video file, an image folder or the demo
     feed; one JSON line per scan. A registered kiosk syncs in the background meanwhile."""
-    from kiosk.adapters.backup import DailyBackup
+    from kiosk.adapters.frames import SourceError
     from kiosk.commands.headless import run_frames, run_lines
-    from kiosk.services.scanning import ScanCoordinator
-    from kiosk.services.sync import SyncLoop
 
+    settings = RuntimeSettings.from_config(
+        args.config, fps=args.fps, loop=args.loop, demo=args.demo
+    )
     demo = None
     if args.demo:
         from kiosk.demo import DemoEnvironment
 
-        demo = DemoEnvironment.start(args.data_dir)
-        context = demo.context
+        demo = DemoEnvironment.start(args.data_dir, settings=settings)
+        runtime = demo.runtime
     else:
-        context = KioskContext.open(
-            args.data_dir, window_override_minutes=args.config.checkin_window_minutes
-        )
+        runtime = KioskRuntime.open(args.data_dir, settings=settings)
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
-    sync_loop = None
-    config: KioskConfig = args.config
-    # At start and hourly after, as the window does: a scanner-only station runs for weeks.
-    daily = (
-        DailyBackup(
-            context.paths.database, context.paths.backups, config.backup_keep, context.clock.now
-        )
-        if config.backup_enabled
-        else None
-    )
     try:
-        if daily is not None:
-            daily.start()
-        engine = context.sync_engine()
-        if engine is not None:
-            sync_loop = SyncLoop(engine, upload_interval=10.0 if demo else 30.0, pull_interval=60.0)
-            sync_loop.start()
-        coordinator = ScanCoordinator(
-            context.checkin, after_accept=sync_loop.nudge if sync_loop else lambda: None
-        )
+        runtime.start()
         if source_spec == "stdin":
-            run_lines(coordinator_handler(coordinator), sys.stdin, sys.stdout)
+            run_lines(coordinator_handler(runtime.coordinator), sys.stdin, sys.stdout)
             return 0
-        from kiosk.adapters.frames import SourceError, open_source
-
+        camera = runtime.make_camera(demo.next_text if demo else None)
         try:
-            frame_source = open_source(
+            run_frames(
+                camera,
+                runtime.coordinator,
                 source_spec,
-                next_text=demo.next_text if demo else None,
-                width=args.config.camera_width,
-                height=args.config.camera_height,
-                fps=args.fps,
-                loop=args.loop,
-                camera_fps=args.config.camera_fps,
-                camera_backend=args.config.camera_backend,
+                sys.stdout,
+                engine=args.engine,
+                quit_after=args.quit_after,
+                stop=stop,
             )
         except SourceError as exc:
             return _fail(str(exc))
-        run_frames(
-            coordinator,
-            frame_source,
-            sys.stdout,
-            engine=args.engine,
-            quit_after=args.quit_after,
-            stop=stop,
-        )
         return 0
     finally:
-        if daily is not None:
-            daily.stop()
-        if sync_loop is not None:
-            sync_loop.stop()
-            if engine is not None:
-                # One last upload, so a short demo or smoke run leaves nothing queued.
-                engine.upload_once()
-                print(json.dumps({"sync": engine.status().to_json()}), file=sys.stderr, flush=True)
+        status = runtime.sync.drain()
+        if status is not None:
+            print(json.dumps({"sync": status.to_json()}), file=sys.stderr, flush=True)
         _restore_stop_handlers(previous)
         if demo is not None:
             demo.stop()
         else:
-            context.close()
+            runtime.stop()
 
 
 def coordinator_handler(coordinator: ScanCoordinator) -> ScanHandler:
@@ -382,9 +348,13 @@ def coordinator_handler(coordinator: ScanCoordinator) -> ScanHandler:
     return _Handler()
 
 
-def _install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
+#: What ``signal.signal`` accepts and returns: a handler, SIG_DFL/SIG_IGN, or None.
+_SignalHandler: TypeAlias = Callable[[int, FrameType | None], object] | int | None
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict[int, _SignalHandler]:
     """SIGTERM and SIGINT end a headless run cleanly (systemd stop, Ctrl-C)."""
-    previous: dict[int, Any] = {}
+    previous: dict[int, _SignalHandler] = {}
 
     def handler(signum: int, frame: object) -> None:
         stop.set()
@@ -396,7 +366,7 @@ def _install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     return previous
 
 
-def _restore_stop_handlers(previous: dict[int, Any]) -> None:
+def _restore_stop_handlers(previous: dict[int, _SignalHandler]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler)
 

@@ -28,9 +28,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.tokens import b64url_encode, issue_token
+from kiosk.runtime import KioskRuntime, RuntimeSettings
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
 
@@ -131,13 +130,13 @@ class DemoEnvironment:
     def __init__(
         self,
         server: RunningServer,
-        context: KioskContext,
+        runtime: KioskRuntime,
         feed: DemoFeed,
         root: Path,
         owns_root: bool,
     ) -> None:
         self.server = server
-        self.context = context
+        self.runtime = runtime
         self.feed = feed
         self.root = root
         self._owns_root = owns_root
@@ -150,31 +149,41 @@ class DemoEnvironment:
         return self.feed.next_text()
 
     @classmethod
-    def start(cls, data_dir: str | Path | None = None) -> DemoEnvironment:
+    def start(
+        cls, data_dir: str | Path | None = None, *, settings: RuntimeSettings | None = None
+    ) -> DemoEnvironment:
+        """Serve the seeded academy and register a kiosk against it (not started yet).
+
+        Args:
+            data_dir: Where server and kiosk keep their files (default: a throw-away folder).
+            settings: The kiosk's runtime settings (configuration, command line).
+        """
         owns_root = data_dir is None
         root = Path(tempfile.mkdtemp(prefix="tatami-demo-")) if data_dir is None else Path(data_dir)
         root.mkdir(parents=True, exist_ok=True)
         server = start_server(f"sqlite:///{root / 'demo-server.sqlite3'}")
         try:
-            context = KioskContext.open(root / "kiosk", vault=KeyringVault.memory_only())
+            runtime = KioskRuntime.open(
+                root / "kiosk", settings=settings, remember_credentials=False
+            )
             try:
-                cls._register(server, context)
+                cls._register(server, runtime)
             except BaseException:
-                context.close()
+                runtime.stop()
                 raise
         except BaseException:
             server.stop()
             if owns_root:
                 shutil.rmtree(root, ignore_errors=True)
             raise
-        return cls(server, context, DemoFeed(server), root, owns_root)
+        return cls(server, runtime, DemoFeed(server), root, owns_root)
 
     @staticmethod
-    def _register(server: RunningServer, context: KioskContext) -> None:
+    def _register(server: RunningServer, runtime: KioskRuntime) -> None:
         assert server.seed is not None
-        api = context.backend_for(server.base_url, GOLDEN_TIGER)
+        api = runtime.backend_for(server.base_url, GOLDEN_TIGER)
         try:
-            context.setup.register(
+            runtime.setup.register(
                 api,
                 server.base_url,
                 DEMO_ADMIN,
@@ -183,14 +192,14 @@ class DemoEnvironment:
             )
         finally:
             api.close()
-        engine = context.sync_engine()
+        engine = runtime.sync.connect()
         assert engine is not None
         report = engine.pull_once()
         if report.error:
             raise RuntimeError(f"demo roster pull failed: {report.error}")
 
     def stop(self) -> None:
-        self.context.close()
+        self.runtime.stop()
         self.server.stop()
         if self._owns_root:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -1,19 +1,21 @@
 """The GUI composition root: ``run_gui(args)`` starts the kiosk window.
 
-Above :mod:`kiosk.context` (Qt-free services) it adds what a window needs: the Qt application,
-a single-instance lock in the data directory, a crash log, the camera scan loop and the sync
-loop wrapped for Qt (:class:`CameraRunner`, :class:`SyncRunner`), and the shell of screens
+The kiosk itself is the Qt-free :class:`kiosk.runtime.KioskRuntime` (store, services, scan
+loop, sync, backups). This module only wraps it for Qt: the application, a single-instance
+lock in the data directory, the bridges that carry the runtime's callbacks to the GUI thread
+as signals (:mod:`kiosk.ui.bridges`), sounds, and the shell of screens
 (:class:`kiosk.ui.shell.KioskShell`).
 
 Threads, and the order they stop in (each with its sentinel and a join):
 
-    camera thread   source.read() → one-slot mailbox        (ScanLoop.stop: interrupt, join)
+    camera thread   source.read() → one-slot mailbox        (Camera.stop: interrupt, join)
     decoder thread  mailbox → pipeline → coordinator        (mailbox closed, join)
-    wedge worker    USB-scanner texts → coordinator         (executor shutdown)
+    GUI workers     store reads, PIN hashes, USB-scanner texts (TaskManager shutdown)
     sync threads    upload / pull                           (SyncLoop.stop: event, join)
-    store thread    the only SQLite writer                  (context.close: sentinel, join)
+    backup thread   the daily backup                        (event, join)
+    store thread    the only SQLite writer                  (KioskRuntime.stop: sentinel, join)
 
-Results reach widgets only through Qt signals of GUI-thread objects (:mod:`kiosk.ui.bridges`).
+Results reach widgets only through Qt signals of GUI-thread objects.
 """
 
 from __future__ import annotations
@@ -26,11 +28,8 @@ import logging.handlers
 import os
 import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QLockFile,
@@ -44,19 +43,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
-from kiosk.adapters.api_client import HttpBackend
-from kiosk.adapters.backup import DailyBackup
+from kiosk.adapters.camera import Camera
 from kiosk.adapters.config import KioskConfig
-from kiosk.adapters.frames import preview_pixels
-from kiosk.adapters.logs import LOG_FILE_NAME
+from kiosk.adapters.frames import Frame, SourceStatus, preview_pixels
 from kiosk.adapters.paths import KioskPaths, resolve_paths, resource_dir
-from kiosk.context import KioskContext
-from kiosk.domain.ports import ScanSource
-from kiosk.services.preferences import KioskPreferences, PreferencesService
-from kiosk.services.reception import ReceptionService
-from kiosk.services.scanning import ScanCoordinator
+from kiosk.runtime import KioskRuntime, RuntimeSettings
+from kiosk.services.preferences import KioskPreferences
 from kiosk.services.staff import PinRole, PinService
-from kiosk.services.sync import SyncEngine, SyncLoop, SyncStatus
 from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
 from kiosk.ui.i18n import choose_language, install_translator, translate
 from kiosk.ui.ports import KioskServices
@@ -76,309 +69,26 @@ DEMO_INSTRUCTOR_PIN = "2468"
 EXIT_ALREADY_RUNNING = 3
 
 
-# -- camera ---------------------------------------------------------------------------------
-
-
-class CameraRunner:
-    """The scan loop (camera + decoder threads) behind :class:`kiosk.ui.ports.CameraPort`.
-
-    Starting and stopping happen on a short-lived control thread: opening a camera, importing
-    OpenCV and building a decoder take hundreds of milliseconds the GUI must not wait for.
-
-    Args:
-        frames: Preview frames go here (camera thread).
-        scans: Test-mode codes go here (decoder thread).
-        coordinator: Real scans go here (decoder thread).
-        next_text: Text supplier of the synthetic demo feed (demo mode).
-        fps: Requested frame rate.
-        disabled: No camera at all (``--source none``, tests): ``start`` does nothing.
-        loop: Play files and folders in a loop (benchmarks, demos from recordings).
-        size: Requested camera (or demo feed) frame size, (width, height).
-        camera_fps: The camera's frame rate when ``fps`` is not given (configuration).
-        camera_backend: Capture API name (configuration ``camera_backend``).
-    """
-
-    def __init__(
-        self,
-        frames: FrameBridge,
-        scans: ScanBridge,
-        coordinator: ScanCoordinator,
-        next_text: Callable[[], str | None] | None = None,
-        fps: float | None = None,
-        *,
-        disabled: bool = False,
-        loop: bool = False,
-        size: tuple[int, int] = (1280, 720),
-        camera_fps: float = 30.0,
-        camera_backend: str = "auto",
-    ) -> None:
-        self._disabled = disabled
-        self._camera_fps = camera_fps
-        self._camera_backend = camera_backend
-        self._loop_files = loop
-        self._size = size
-        self._frames = frames
-        self._scans = scans
-        self._coordinator = coordinator
-        self._next_text = next_text
-        self._fps = fps
-        self._loop: Any = None
-        self._lock = threading.Lock()
-        self._control: threading.Thread | None = None
-        self._spec = ""
-        self._engine = "auto"
-        self._engines: list[str] | None = None
-        self._test_mode = False
-        self.started_at: float | None = None
-        self.error: str | None = None
-
-    @property
-    def spec(self) -> str:
-        return self._spec
-
-    def start(self, spec: str | None = None, engine: str | None = None) -> None:
-        if self._disabled:
-            return
-        spec = spec or self._spec or "camera:0"
-        self._spec = spec
-        self._engine = engine or "auto"
-        control = threading.Thread(
-            target=self._restart, args=(spec, engine), name="kiosk-camera-control", daemon=True
-        )
-        with self._lock:
-            previous, self._control = self._control, control
-        if previous is not None:
-            previous.join()
-        control.start()
-
-    def _restart(self, spec: str, engine: str | None) -> None:
-        from kiosk.adapters.decoders import EngineUnavailable, make_engine
-        from kiosk.adapters.frames import SourceError, open_source
-        from kiosk.adapters.scan_pipeline import DecodePipeline, ScanLoop
-
-        self._stop_loop()
-        try:
-            source = open_source(
-                spec,
-                next_text=self._next_text,
-                width=self._size[0],
-                height=self._size[1],
-                fps=self._fps,
-                loop=self._loop_files,
-                camera_fps=self._camera_fps,
-                camera_backend=self._camera_backend,
-            )
-        except SourceError as exc:
-            self.error = str(exc)
-            self._frames.report_status("failed", str(exc))
-            log.warning("camera source not usable: %s", exc)
-            return
-        try:
-            pipeline = DecodePipeline(make_engine(engine)) if engine else DecodePipeline.default()
-        except EngineUnavailable as exc:
-            log.warning("decoder %s unavailable (%s): using the default", engine, exc)
-            pipeline = DecodePipeline.default()
-        loop = ScanLoop(
-            source,
-            pipeline,
-            on_code=self._on_code,
-            on_frame=self._on_frame,
-            on_status=self._on_status,
-        )
-        with self._lock:
-            self._loop = loop
-        self.started_at = time.monotonic()
-        loop.start()
-        log.info("camera started: %s, engine %s", source.describe(), pipeline.primary.name)
-
-    def _on_code(self, code: Any) -> None:
-        # Decoder thread: decide and record here; the result travels to the GUI as a signal.
-        if self._test_mode:
-            self._scans.preview_code(code.text)
-            return
-        self._coordinator.code_detected(code.text, ScanSource.CAMERA, code.captured_at)
-
-    def _on_frame(self, frame: Any) -> None:
-        self._frames.offer(frame.image, frame.captured_at)
-
-    def _on_status(self, status: Any) -> None:
-        self._frames.report_status(str(status.state), status.detail)
-
-    def _stop_loop(self) -> None:
-        with self._lock:
-            loop, self._loop = self._loop, None
-        if loop is not None:
-            loop.stop()
-
-    def stop(self) -> None:
-        with self._lock:
-            control = self._control
-        if control is not None:
-            control.join()
-        self._stop_loop()
-
-    def stats(self) -> Mapping[str, Any]:
-        with self._lock:
-            loop = self._loop
-        if loop is None:
-            return {"camera_state": self._frames.state, "spec": self._spec}
-        stats = asdict(loop.stats())
-        stats["engine"] = loop.pipeline.primary.name
-        stats["spec"] = self._spec
-        return stats
-
-    def sources(self) -> list[tuple[str, str]]:
-        label = translate("CameraSetup", "Camera %1 (%2)")
-        choices = [
-            (f"camera:{i}", label.replace("%1", str(i + 1)).replace("%2", f"camera:{i}"))
-            for i in range(4)
-        ]
-        if self._next_text is not None:
-            choices.insert(0, ("demo", translate("CameraSetup", "Demo feed (synthetic)")))
-        return choices
-
-    def engines(self) -> list[str]:
-        if self._engines is None:
-            from kiosk.adapters.decoders import available_engines
-
-            self._engines = [name for name, why in available_engines().items() if why is None]
-        return list(self._engines)
-
-    def set_test_mode(self, on: bool) -> None:
-        self._test_mode = on
-
-    def camera_state(self) -> str:
-        return self._frames.state
-
-
-# -- sync -----------------------------------------------------------------------------------
-
-
-class SyncRunner:
-    """The sync loop behind :class:`kiosk.ui.ports.SyncPort`; rebuilt after (re-)registration.
-
-    Args:
-        context: The kiosk context (store, vault, clock, set-up).
-        bridge: Status goes here (sync threads).
-        reception: Local status when the kiosk has no backend.
-        camera_state: Reported in heartbeats.
-        upload_interval: Seconds between uploads when idle.
-        pull_interval: Seconds between roster pulls.
-    """
-
-    def __init__(
-        self,
-        context: KioskContext,
-        bridge: SyncBridge,
-        reception: ReceptionService,
-        camera_state: Callable[[], str],
-        *,
-        upload_interval: float = 30.0,
-        pull_interval: float = 300.0,
-    ) -> None:
-        self._context = context
-        self._bridge = bridge
-        self._reception = reception
-        self._camera_state = camera_state
-        self.upload_interval = upload_interval
-        self.pull_interval = pull_interval
-        self._lock = threading.RLock()
-        self.engine: SyncEngine | None = None
-        self.loop: SyncLoop | None = None
-        self._backend: HttpBackend | None = None
-
-    @property
-    def connected(self) -> bool:
-        return self.engine is not None
-
-    def restart(self) -> None:
-        with self._lock:
-            self.stop()
-            identity = self._context.setup.identity()
-            if not identity or not identity.get("api_url"):
-                return
-            self._backend = HttpBackend(str(identity["api_url"]), str(identity["tenant_slug"]))
-            self.engine = SyncEngine(
-                self._context.store,
-                self._backend,
-                self._context.vault,
-                self._context.clock,
-                camera_state=self._camera_state,
-            )
-            self.loop = SyncLoop(
-                self.engine,
-                upload_interval=self.upload_interval,
-                pull_interval=self.pull_interval,
-                on_status=self._bridge.publish,
-            )
-            self.loop.start()
-
-    def stop(self) -> None:
-        with self._lock:
-            loop, self.loop = self.loop, None
-            backend, self._backend = self._backend, None
-            self.engine = None
-        if loop is not None:
-            loop.stop()
-        if backend is not None:
-            backend.close()
-
-    def status(self) -> SyncStatus:
-        engine = self.engine
-        return engine.status() if engine is not None else self._reception.local_status()
-
-    def nudge(self) -> None:
-        loop = self.loop
-        if loop is not None:
-            loop.nudge()
-
-    def pull_now(self) -> None:
-        loop = self.loop
-        if loop is not None:
-            loop.pull_now()
-
-    def pull_once(self) -> tuple[int, str | None]:
-        engine = self.engine
-        if engine is None:
-            return 0, "not registered"
-        report = engine.pull_once()
-        return report.students, report.error
-
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
-        engine = self.engine
-        return engine.promotion_check(student_id) if engine is not None else None
-
-
-# -- the runtime ------------------------------------------------------------------------------
-
-
 class GuiRuntime:
-    """Everything of a running kiosk window, built on a :class:`KioskContext`.
+    """A kiosk window over a :class:`KioskRuntime`: bridges, sounds and the shell of screens.
 
     ``run_gui`` uses it with a real application; tests and the benchmark build it on their own
-    context and drive it with ``qtbot``.
+    runtime and drive it with ``qtbot``.
 
     Args:
-        context: An open kiosk context (closed by :meth:`shutdown` when ``owns_context``).
+        core: An open runtime (stopped by :meth:`shutdown` when ``owns_core``).
         source: Frame source spec (None: the preference; ``none``: no camera).
         engine: Decoder engine (None: the preference).
-        next_text: Demo feed supplier.
+        next_text: Demo feed supplier (offers the ``demo`` source).
         fullscreen: Full screen windows.
         sound: Allow sounds (tests pass False: QtMultimedia is never loaded).
         demo_note: Shown on the idle screen.
-        sync_intervals: (upload, pull) seconds.
-        api_factory: Set-up clients (defaults to the HTTP backend).
-        owns_context: Close the context at shutdown.
-        fps: Camera (or demo feed) frame rate; None for the source's default.
-        loop: Loop file and folder sources.
-        camera_size: Requested camera (or demo feed) frame size, (width, height).
-        camera_fps: The camera's frame rate when ``fps`` is not given.
-        camera_backend: Capture API name (``auto``: the platform's best).
+        owns_core: Stop the runtime at shutdown (else its owner does, e.g. the demo).
     """
 
     def __init__(
         self,
-        context: KioskContext,
+        core: KioskRuntime,
         *,
         source: str | None = None,
         engine: str | None = None,
@@ -386,48 +96,26 @@ class GuiRuntime:
         fullscreen: bool = True,
         sound: bool = True,
         demo_note: str = "",
-        sync_intervals: tuple[float, float] = (30.0, 300.0),
-        api_factory: Callable[[str, str], Any] | None = None,
-        owns_context: bool = True,
-        fps: float | None = None,
-        loop: bool = False,
-        camera_size: tuple[int, int] = (1280, 720),
-        camera_fps: float = 30.0,
-        camera_backend: str = "auto",
+        owns_core: bool = True,
     ) -> None:
-        self.context = context
-        self._owns_context = owns_context
+        self.core = core
+        self._owns_core = owns_core
         self._closed = False
-        store, clock = context.store, context.clock
-        self.preferences_service = PreferencesService(store)
-        self.preferences: KioskPreferences = self.preferences_service.load()
+        self.preferences: KioskPreferences = core.preferences.load()
         self.scan_bridge = ScanBridge()
         self.sync_bridge = SyncBridge()
         self.frame_bridge = FrameBridge(prepare=preview_pixels)
-        self.reception = ReceptionService(store, clock)
-        self.sync = SyncRunner(
-            context,
-            self.sync_bridge,
-            self.reception,
-            camera_state=self.frame_bridge_state,
-            upload_interval=sync_intervals[0],
-            pull_interval=sync_intervals[1],
-        )
-        self.coordinator = ScanCoordinator(
-            context.checkin, on_result=self.scan_bridge.deliver, after_accept=self.sync.nudge
-        )
-        self.camera = CameraRunner(
-            self.frame_bridge,
-            self.scan_bridge,
-            self.coordinator,
-            next_text=next_text,
-            fps=fps,
-            disabled=source == "none",
-            loop=loop,
-            size=camera_size,
-            camera_fps=camera_fps,
-            camera_backend=camera_backend,
-        )
+        # The runtime's callbacks run on its threads; the bridges turn them into signals.
+        core.coordinator.on_result = self.scan_bridge.deliver
+        core.sync.on_status = self.sync_bridge.publish
+        self.camera: Camera = core.make_camera(next_text, disabled=source == "none")
+        self.camera.on_frame = self._on_camera_frame
+        self.camera.on_status = self._on_camera_status
+        self.camera.on_preview = self.scan_bridge.preview_code
+        self.sync = core.sync
+        self.coordinator = core.coordinator
+        self.reception = core.reception
+        self.preferences_service = core.preferences
         self.source = source
         self.engine = engine
         resources = resource_dir()
@@ -438,23 +126,23 @@ class GuiRuntime:
             allowed=sound,
         )
         self.services = KioskServices(
-            checkin=context.checkin,
-            board=context.board,
-            pins=PinService(store, clock),
-            setup=context.setup,
-            reception=self.reception,
-            preferences=self.preferences_service,
-            coordinator=self.coordinator,
-            clock=clock,
-            sync=self.sync,
+            checkin=core.checkin,
+            board=core.board,
+            pins=core.pins,
+            setup=core.setup,
+            reception=core.reception,
+            preferences=core.preferences,
+            coordinator=core.coordinator,
+            clock=core.clock,
+            sync=core.sync,
             camera=self.camera,
-            api_factory=api_factory or HttpBackend,
+            api_factory=core.backend_for,
+            diagnostics=core.diagnostics,
             resources=resources,
             version=__version__,
-            vault_persistent=context.vault.persistent,
-            vault_backend=context.vault.backend_name,
-            log_file=context.paths.logs / LOG_FILE_NAME,
-            export_dir=context.paths.cache,
+            vault_persistent=core.vault.persistent,
+            vault_backend=core.vault.backend_name,
+            export_dir=core.paths.cache,
             demo_note=demo_note,
         )
         self.shell = KioskShell(
@@ -467,8 +155,11 @@ class GuiRuntime:
             fullscreen=fullscreen,
         )
 
-    def frame_bridge_state(self) -> str:
-        return self.frame_bridge.state
+    def _on_camera_frame(self, frame: Frame) -> None:
+        self.frame_bridge.offer(frame.image, frame.captured_at)  # camera thread
+
+    def _on_camera_status(self, status: SourceStatus) -> None:
+        self.frame_bridge.report_status(str(status.state), status.detail)  # camera thread
 
     @property
     def first_run(self) -> bool:
@@ -476,8 +167,8 @@ class GuiRuntime:
         return self.reception.tenant() is None and not self.preferences.setup_done
 
     def start(self) -> None:
-        """Sync, camera and windows (the wizard on a first run)."""
-        self.sync.restart()
+        """The runtime (sync, backups), the camera, and the windows (the wizard on a first run)."""
+        self.core.start()
         first_run = self.first_run
         spec = self.source or self.preferences.camera
         if spec != "none" and not first_run:
@@ -499,16 +190,17 @@ class GuiRuntime:
         gc.freeze()
 
     def shutdown(self) -> None:
-        """Stop in order: camera and decoder, GUI workers, sync, store."""
+        """Stop in order: camera and decoder, GUI workers, then the runtime (sync, store)."""
         if self._closed:
             return
         self._closed = True
         self.camera.stop()
         self.shell.shutdown()
         self.shell.deleteLater()
-        self.sync.stop()
-        if self._owns_context:
-            self.context.close()
+        if self._owns_core:
+            self.core.stop()
+        else:
+            self.core.sync.stop()
 
 
 # -- process-level concerns ----------------------------------------------------------------------
@@ -565,50 +257,38 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)
 
-    demo = None
-    paths = resolve_paths(args.data_dir).ensure() if not args.demo else None
-    lock: QLockFile | None = None
-    daily: DailyBackup | None = None
-    if paths is not None:
-        lock = _take_lock(paths)
-        if lock is None:
-            return EXIT_ALREADY_RUNNING
     # Logging (redacted JSON lines) and the crash log were set up by kiosk.app for every command.
     config: KioskConfig = args.config
+    settings = RuntimeSettings.from_config(config, fps=args.fps, loop=args.loop, demo=args.demo)
+    demo = None
+    lock: QLockFile | None = None
+    if not args.demo:
+        lock = _take_lock(resolve_paths(args.data_dir).ensure())
+        if lock is None:
+            return EXIT_ALREADY_RUNNING
     try:
         if args.demo:
             from kiosk.demo import DemoEnvironment
 
-            demo = DemoEnvironment.start(args.data_dir)
-            context = demo.context
-            lock = _take_lock(context.paths)
+            demo = DemoEnvironment.start(args.data_dir, settings=settings)
+            core = demo.runtime
+            lock = _take_lock(core.paths)
             if lock is None:
-                demo.stop()
                 return EXIT_ALREADY_RUNNING
         else:
-            context = KioskContext.open(
-                args.data_dir, window_override_minutes=config.checkin_window_minutes
-            )
-        if config.backup_enabled:
-            # At start and hourly after: a kiosk runs for weeks, and only the .deb has a timer.
-            daily = DailyBackup(
-                context.paths.database,
-                context.paths.backups,
-                config.backup_keep,
-                context.clock.now,
-            )
-            daily.start()
+            core = KioskRuntime.open(args.data_dir, settings=settings)
         scale = _screen_scale(app)
         icons = resource_dir() / "icons"
         apply_theme(app, scale, icons.as_posix())
         app.setWindowIcon(QIcon(str(icons / "tatami-kiosk.svg")))
-        preferences = PreferencesService(context.store).load()
         install_translator(
-            app, resource_dir() / "translations", choose_language(preferences.language)
+            app,
+            resource_dir() / "translations",
+            choose_language(core.preferences.load().language),
         )
-        demo_note = _ensure_demo_pins(PinService(context.store, context.clock)) if demo else ""
+        demo_note = _ensure_demo_pins(core.pins) if demo else ""
         runtime = GuiRuntime(
-            context,
+            core,
             source=(args.source or "demo")
             if demo
             else (args.source or _configured(config, "camera_source")),
@@ -617,15 +297,7 @@ def run_gui(args: argparse.Namespace) -> int:
             fullscreen=config.fullscreen and os.environ.get("TATAMI_WINDOWED", "") != "1",
             sound=config.sound,
             demo_note=demo_note,
-            sync_intervals=(10.0, 60.0)
-            if demo
-            else (float(config.upload_interval_seconds), float(config.pull_interval_seconds)),
-            owns_context=demo is None,
-            fps=args.fps,
-            loop=args.loop,
-            camera_size=(config.camera_width, config.camera_height),
-            camera_fps=config.camera_fps,
-            camera_backend=config.camera_backend,
+            owns_core=demo is None,
         )
         # exit(), not quit(): quit() asks every window to close, and the kiosk window refuses.
         runtime.shell.exit_requested.connect(_exit_loop, Qt.ConnectionType.QueuedConnection)
@@ -647,8 +319,6 @@ def run_gui(args: argparse.Namespace) -> int:
         runtime.shutdown()
         return int(code)
     finally:
-        if daily is not None:
-            daily.stop()
         if demo is not None:
             demo.stop()
         if lock is not None:
@@ -704,4 +374,4 @@ def _noop() -> None:
     """Lets the interpreter run pending signal handlers."""
 
 
-__all__ = ["CameraRunner", "GuiRuntime", "SyncRunner", "run_gui"]
+__all__ = ["GuiRuntime", "run_gui"]

@@ -1,4 +1,4 @@
-"""Generate the kiosk's outcome sounds (small mono WAVs) into ``kiosk/resources/sounds``.
+"""Generate the kiosk's outcome sounds (small mono WAVs) into ``resources/sounds``.
 
 Run ``python scripts/make_sounds.py``; the WAVs are committed, so this is only needed to change
 them. Pure stdlib: sine tones with a soft attack and an exponential decay, a few harmonics for a
@@ -16,7 +16,7 @@ import wave
 from pathlib import Path
 
 RATE = 22_050
-OUT = Path(__file__).resolve().parent.parent / "kiosk" / "resources" / "sounds"
+OUT = Path(__file__).resolve().parent.parent / "resources" / "sounds"
 
 C5, E5, G5, C6, E6, G6 = 523.25, 659.25, 783.99, 1046.5, 1318.5, 1568.0
 A3, E4, A4 = 220.0, 329.63, 440.0

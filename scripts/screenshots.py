@@ -29,14 +29,14 @@ from PySide6.QtGui import QColor, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from kiosk.adapters.paths import resource_dir  # noqa: E402
-from kiosk.context import KioskContext  # noqa: E402
 from kiosk.demo import DemoEnvironment  # noqa: E402
 from kiosk.domain.decision import Outcome, Tone  # noqa: E402
 from kiosk.domain.ports import ScanSource  # noqa: E402
 from kiosk.gui import GuiRuntime, _ensure_demo_pins  # noqa: E402
+from kiosk.runtime import KioskRuntime, RuntimeSettings, SyncSettings  # noqa: E402
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE  # noqa: E402
 from kiosk.services.checkin import ScanResult  # noqa: E402
-from kiosk.services.staff import PinRole, PinService  # noqa: E402
+from kiosk.services.staff import PinRole  # noqa: E402
 from kiosk.ui.i18n import install_translator  # noqa: E402
 from kiosk.ui.theme import apply_theme  # noqa: E402
 
@@ -110,21 +110,22 @@ def main() -> int:
         return not only or name in only
 
     root = Path(tempfile.mkdtemp(prefix="tatami-shots-"))
-    env = DemoEnvironment.start(root / "demo")
+    env = DemoEnvironment.start(
+        root / "demo", settings=RuntimeSettings(sync=SyncSettings(5.0, 60.0))
+    )
     assert env.server.seed is not None
     tiger = env.server.seed.tenants[GOLDEN_TIGER]
     crane = env.server.seed.tenants[IRON_CRANE]
     showing: list[str | None] = [tiger.cards.get(tiger.students["card_holder"])]
-    note = _ensure_demo_pins(PinService(env.context.store, env.context.clock))
+    note = _ensure_demo_pins(env.runtime.pins)
     runtime = GuiRuntime(
-        env.context,
+        env.runtime,
         source="demo",
         next_text=lambda: showing[0],
         fullscreen=False,
         sound=False,
         demo_note=note,
-        sync_intervals=(5.0, 60.0),
-        owns_context=False,
+        owns_core=False,
     )
     window = runtime.shell.window
     window.resize(width, height)
@@ -268,14 +269,11 @@ def server_token(env: DemoEnvironment, student: str) -> str:
 
 
 def wizard_shots(app: QApplication, shooter: Shooter, root: Path) -> None:
-    from kiosk.adapters.secrets import KeyringVault
     from kiosk.server.embedded import start_server
 
     server = start_server(f"sqlite:///{root / 'wizard-server.sqlite3'}")
-    context = KioskContext.open(root / "fresh", vault=KeyringVault.memory_only())
-    runtime = GuiRuntime(
-        context, source="demo", next_text=lambda: None, fullscreen=False, sound=False
-    )
+    core = KioskRuntime.open(root / "fresh", remember_credentials=False)
+    runtime = GuiRuntime(core, source="demo", next_text=lambda: None, fullscreen=False, sound=False)
     runtime.start()
     wizard = runtime.shell.wizard
     assert wizard is not None

@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$(dirname "$(command -v python)")"
 lupdate="${PYSIDE6_LUPDATE:-$bin/pyside6-lupdate}"
 lrelease="${PYSIDE6_LRELEASE:-$bin/pyside6-lrelease}"
-out="$here/kiosk/resources/translations"
+out="$here/resources/translations"
 cd "$here"
 if [ "${1:-}" != "--release" ]; then
   # English is the source language (kiosk_en.ts stays untranslated: the source texts show).

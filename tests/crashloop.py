@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
+from kiosk.runtime import KioskRuntime
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER, create_synthetic_students
 from tests.keyring_backends import MemoryKeyring
@@ -131,7 +131,7 @@ def crash_loop(workdir: Path, server: RunningServer, kills: int, seed: int = 1) 
 
 
 def verify(workdir: Path, server: RunningServer, report: CrashReport) -> int:
-    with KioskContext.open(workdir / "kiosk", vault=KeyringVault(MemoryKeyring())) as context:
+    with KioskRuntime.open(workdir / "kiosk", vault=KeyringVault(MemoryKeyring())) as context:
         rows = context.store.read(lambda ledger: ledger.recent_scans(1_000_000))
         accepted = {r.scan_id for r in rows if r.outcome.value == "accepted"}
         missing = report.printed_accepted - accepted

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from kiosk.adapters.api_client import HttpBackend
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
+from kiosk.runtime import KioskRuntime
 from kiosk.server import schema
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
@@ -34,10 +34,10 @@ def open_kiosk(
     slug: str = GOLDEN_TIGER,
     name: str = "front desk",
     keyring: MemoryKeyring | None = None,
-) -> KioskContext:
+) -> KioskRuntime:
     """A kiosk registered against ``server`` (through ``api_url``, e.g. a fault proxy)."""
     assert server.seed is not None
-    context = KioskContext.open(root, vault=KeyringVault(keyring or MemoryKeyring()))
+    context = KioskRuntime.open(root, vault=KeyringVault(keyring or MemoryKeyring()))
     url = api_url or server.base_url
     api = HttpBackend(url, slug)
     try:
@@ -48,25 +48,25 @@ def open_kiosk(
 
 
 def engine_for(
-    context: KioskContext, *, timeout: float = 5.0, batch_size: int = 250
+    context: KioskRuntime, *, timeout: float = 5.0, batch_size: int = 250
 ) -> tuple[SyncEngine, HttpBackend]:
     """A sync engine with short timeouts (fault tests), over the kiosk's registered URL."""
     identity = context.setup.identity()
     assert identity is not None
     backend = HttpBackend(
-        str(identity["api_url"]), str(identity["tenant_slug"]), timeout=httpx.Timeout(timeout)
+        str(identity.api_url), identity.tenant_slug, timeout=httpx.Timeout(timeout)
     )
     engine = SyncEngine(context.store, backend, context.vault, context.clock, batch_size=batch_size)
     return engine, backend
 
 
-def kiosk_id(context: KioskContext) -> str:
+def kiosk_id(context: KioskRuntime) -> str:
     identity = context.setup.identity()
     assert identity is not None
-    return str(identity["kiosk_id"])
+    return str(identity.kiosk_id)
 
 
-def local_accepted(context: KioskContext) -> set[str]:
+def local_accepted(context: KioskRuntime) -> set[str]:
     rows = context.store.read(lambda ledger: ledger.recent_scans(100_000))
     return {r.scan_id for r in rows if r.outcome.value == "accepted"}
 
@@ -92,7 +92,7 @@ def attendance_by_scan(server: RunningServer, kiosk: str) -> Counter[str]:
     return Counter(r.scan_id for r in rows)
 
 
-def assert_invariant(server: RunningServer, context: KioskContext) -> None:
+def assert_invariant(server: RunningServer, context: KioskRuntime) -> None:
     """Server rows == accepted local check-ins, no duplicates, nothing lost, queue drained."""
     kiosk = kiosk_id(context)
     local = local_accepted(context)

@@ -94,8 +94,8 @@ def test_foreign_card_is_wrong_tenant_and_never_an_attendance(
     assert result.student_id is None and result.display_name is None
     figures = counts(provisioned)
     assert figures["pending"] == 0 and figures["events_pending"] == 1
-    events = provisioned.read(lambda ledger: ledger.pending_events(10))
-    assert events[0]["kind"] == "security"
+    events = provisioned.read(lambda snapshot: snapshot.pending_events(10))
+    assert events[0].kind == "security"
     assert "token" not in str(events[0]) and foreign not in str(events[0])
 
 
@@ -103,9 +103,9 @@ def test_scan_errors_are_events_without_payload(
     checkin: CheckInService, provisioned: SqliteStore
 ) -> None:
     checkin.handle_scan("WIFI:S:Dojo;P:hunter2;;", ScanSource.WEDGE)
-    events = provisioned.read(lambda ledger: ledger.pending_events(10))
-    assert [e["kind"] for e in events] == ["scan_error"]
-    assert "hunter2" not in str(events) and events[0]["data"]["textHash"]
+    events = provisioned.read(lambda snapshot: snapshot.pending_events(10))
+    assert [e.kind for e in events] == ["scan_error"]
+    assert "hunter2" not in str(events) and events[0].data["textHash"]
 
 
 def test_inactive_student_is_an_attempt_not_attendance(
@@ -115,7 +115,7 @@ def test_inactive_student_is_an_attempt_not_attendance(
     assert result.outcome is Outcome.STUDENT_INACTIVE and result.tone is Tone.AMBER
     assert not result.recorded
     assert counts(provisioned)["pending"] == 0
-    kinds = [e["kind"] for e in provisioned.read(lambda ledger: ledger.pending_events(10))]
+    kinds = [e.kind for e in provisioned.read(lambda snapshot: snapshot.pending_events(10))]
     assert kinds == ["attempt"]
 
 
@@ -163,8 +163,8 @@ def test_class_session_counts_once_per_class(store: SqliteStore, clock: ManualCl
 def test_manual_checkin_by_staff(checkin: CheckInService, provisioned: SqliteStore) -> None:
     result = checkin.manual_checkin(student_id("carla"), staff_id="staff-1")
     assert result.outcome is Outcome.ACCEPTED and result.source is ScanSource.MANUAL
-    item = provisioned.read(lambda ledger: ledger.pending_checkins(5))[0]
-    assert item["source"] == "manual" and item["createdBy"] == "staff-1" and item["nonce"] is None
+    item = provisioned.read(lambda snapshot: snapshot.pending_checkins(5))[0]
+    assert item.source is ScanSource.MANUAL and item.created_by == "staff-1" and item.nonce is None
     assert (
         checkin.manual_checkin(student_id("nobody"), "staff-1").outcome is Outcome.UNKNOWN_STUDENT
     )

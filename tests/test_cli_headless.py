@@ -105,10 +105,10 @@ def test_pin_set_on_the_computer_after_an_offline_import(tmp_path: Path) -> None
     done = kiosk("pin", "set", "--pin-stdin", data_dir=tmp_path, stdin="482913\n")
     assert done.returncode == 0, done.stderr
     assert "482913" not in done.stdout + done.stderr
-    from kiosk.context import KioskContext
+    from kiosk.runtime import KioskRuntime
     from kiosk.services.staff import PinRole, PinService
 
-    with KioskContext.open(tmp_path) as context:
+    with KioskRuntime.open(tmp_path) as context:
         pins = PinService(context.store, context.clock)
         assert pins.verify("482913", PinRole.STAFF).ok
     again = kiosk("roster", "import", str(roster), data_dir=tmp_path)

@@ -72,6 +72,10 @@ def test_deb_installs_runs_and_removes(tmp_path: Path) -> None:
         "./usr/bin/tatami-kiosk -> /opt/tatami-kiosk/tatami-kiosk",
         "./opt/tatami-kiosk/tatami-kiosk",
         "./opt/tatami-kiosk/_internal/kiosk/server/alembic.ini",
+        # The assets of the top-level resources/ folder, where resource_dir() looks for them.
+        "./opt/tatami-kiosk/_internal/kiosk/resources/translations/kiosk_ja.qm",
+        "./opt/tatami-kiosk/_internal/kiosk/resources/sounds/accepted.wav",
+        "./opt/tatami-kiosk/_internal/kiosk/resources/icons/check.svg",
         "./usr/share/applications/tatami-kiosk.desktop",
         "./usr/share/icons/hicolor/scalable/apps/tatami-kiosk.svg",
         *(f"./usr/lib/systemd/user/{unit}" for unit in UNITS),

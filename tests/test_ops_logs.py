@@ -241,12 +241,12 @@ PIN_FLOW = """
 import sys
 from kiosk.adapters.logs import setup_logging
 from kiosk.adapters.paths import resolve_paths
-from kiosk.context import KioskContext
+from kiosk.runtime import KioskRuntime
 from kiosk.services.staff import PinRole, PinService
 
 setup_logging(resolve_paths(None).ensure(), "DEBUG")
 pin = sys.stdin.readline().strip()
-with KioskContext.open() as context:
+with KioskRuntime.open() as context:
     pins = PinService(context.store, context.clock)
     pins.set_pin(PinRole.STAFF, pin)
     assert not pins.verify(str(int(pin) + 1), PinRole.STAFF).ok

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
+from kiosk.runtime import KioskRuntime
 from kiosk.services.preferences import (
     MAX_RESULT_SECONDS,
     MAX_WINDOW_MINUTES,
     KioskPreferences,
-    PreferencesService,
 )
 from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER, make_token
@@ -50,17 +50,17 @@ def test_stored_preferences_are_read_back_in_range(
 def test_a_kiosk_reopened_keeps_the_window_staff_chose(tmp_path: Path) -> None:
     """The wizard's window is stored with the kiosk and applies to the next run, headless too."""
     vault = KeyringVault(MemoryKeyring())
-    with KioskContext.open(tmp_path, vault=vault) as context:
+    with KioskRuntime.open(tmp_path, vault=vault) as context:
         context.provisioning.apply_document(VECTOR_ROSTER)
-        PreferencesService(context.store).update(checkin_window_minutes=30)
+        context.preferences.save(replace(context.preferences.load(), checkin_window_minutes=30))
         start = context.clock.now()
         card = make_token("ana", kind="card", now=start, ttl=timedelta(days=1))
         assert context.checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
-    with KioskContext.open(tmp_path, vault=vault) as context:
+    with KioskRuntime.open(tmp_path, vault=vault) as context:
         again = context.checkin.handle_scan(card, ScanSource.CAMERA, now=start + _45_MINUTES)
         assert again.outcome is Outcome.ACCEPTED  # past the kiosk's 30 minutes
-        PreferencesService(context.store).update(checkin_window_minutes=None)
-    with KioskContext.open(tmp_path, vault=vault) as context:
+        context.preferences.save(replace(context.preferences.load(), checkin_window_minutes=None))
+    with KioskRuntime.open(tmp_path, vault=vault) as context:
         third = context.checkin.handle_scan(card, ScanSource.CAMERA, now=start + 2 * _45_MINUTES)
         assert third.outcome is Outcome.DUPLICATE  # inside the academy's 120 minutes
 

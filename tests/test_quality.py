@@ -30,7 +30,8 @@ def test_layering_contracts_hold() -> None:
     assert "broken" not in result.stdout.lower() or " 0 broken" in result.stdout.lower()
 
 
-#: What kiosk.domain may import (DESIGN §2: pure rules, stdlib plus PyJWT/cryptography).
+#: What kiosk.domain may import (DESIGN §2: pure rules, stdlib plus PyJWT/cryptography; cbor2 and
+#: base45 decode the compact QR token, bytes in and out, no I/O: docs/decisions.md).
 #: Standard-library modules that do no I/O. ``urllib.parse`` only splits strings (the QR may be
 #: a URL with ``?token=``); ``zoneinfo`` reads the time-zone database, which is static data.
 DOMAIN_STDLIB = frozenset(
@@ -66,7 +67,7 @@ DOMAIN_STDLIB = frozenset(
         "zoneinfo",
     }
 )
-DOMAIN_THIRD_PARTY = ("jwt", "cryptography")
+DOMAIN_THIRD_PARTY = ("jwt", "cryptography", "cbor2", "base45")
 #: Never allowed, whatever the list above grows into: these touch files, processes or network.
 IO_MODULES = frozenset(
     [
@@ -139,6 +140,88 @@ def test_domain_allowlist_catches_io() -> None:
     }
     fine = "import jwt\nfrom cryptography.x509 import Name\nfrom . import model\n"
     assert domain_violations(imported_modules(fine)) == set()
+
+
+#: What only kiosk.runtime builds: the services and the adapters that make up a running kiosk.
+#: The import-linter contract "Only the runtime assembles the kiosk" keeps the faces from
+#: importing most of these; this check also covers the services, which the UI imports for
+#: their types.
+ASSEMBLED_BY_THE_RUNTIME = frozenset(
+    {
+        "SqliteStore",
+        "HttpBackend",
+        "SystemClock",
+        "KeyringVault",
+        "DailyBackup",
+        "DiagnosticsFiles",
+        "ScanLoopFactory",
+        "Camera",
+        "ScanLoop",
+        "DecodePipeline",
+        "open_source",
+        "SyncEngine",
+        "SyncLoop",
+        "CheckInService",
+        "BoardService",
+        "ProvisioningService",
+        "SetupService",
+        "PreferencesService",
+        "PinService",
+        "ReceptionService",
+        "ScanCoordinator",
+    }
+)
+#: Tools that inspect rather than run a kiosk (the same exceptions as the contract's).
+ASSEMBLY_EXCEPTIONS = frozenset(
+    {
+        ("kiosk/commands/doctor.py", "KeyringVault"),  # probes the keyring
+        ("kiosk/commands/decode.py", "DecodePipeline"),  # reads still images
+    }
+)
+
+
+def assembly_calls(source: str) -> set[str]:
+    """Names from :data:`ASSEMBLED_BY_THE_RUNTIME` called (or whose class methods are)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            target = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+            if isinstance(target, ast.Name) and target.id in ASSEMBLED_BY_THE_RUNTIME:
+                found.add(target.id)
+    return found
+
+
+def test_only_the_runtime_assembles_the_kiosk() -> None:
+    kiosk = ROOT / "kiosk"
+    faces = [
+        kiosk / "app.py",
+        kiosk / "gui.py",
+        kiosk / "demo.py",
+        kiosk / "__main__.py",
+        *(kiosk / "commands").rglob("*.py"),
+        *(kiosk / "ui").rglob("*.py"),
+    ]
+    bad = {
+        f"{relative}: {name}"
+        for path in faces
+        for name in assembly_calls(path.read_text(encoding="utf-8"))
+        if ((relative := path.relative_to(ROOT).as_posix()), name) not in ASSEMBLY_EXCEPTIONS
+    }
+    assert not bad, "build these in kiosk.runtime, not here:\n" + "\n".join(sorted(bad))
+    assert assembly_calls((kiosk / "runtime.py").read_text(encoding="utf-8")) >= {
+        "SqliteStore",
+        "HttpBackend",
+        "SyncEngine",
+        "SyncLoop",
+        "DailyBackup",
+        "ScanLoopFactory",
+        "Camera",
+    }
+
+
+def test_assembly_check_sees_calls_and_class_methods() -> None:
+    sample = "a = SqliteStore(p)\nb = KeyringVault.memory_only()\nc = runtime.store\n"
+    assert assembly_calls(sample) == {"SqliteStore", "KeyringVault"}
 
 
 def test_ruff_is_clean() -> None:

@@ -140,8 +140,8 @@ def test_handle_scan_attaches_the_class_starting_within_the_lead_time(
     assert ana.class_starts_at == at(18, 30)
     assert (kim.outcome, kim.class_id) == (Outcome.ACCEPTED, "kids-1830")
     sessions = {
-        item["studentId"]: item["sessionId"]
-        for item in store.read(lambda ledger: ledger.pending_checkins(10))
+        item.student_id: item.session_id
+        for item in store.read(lambda snapshot: snapshot.pending_checkins(10))
     }
     assert sessions == {
         student_id("ben"): None,

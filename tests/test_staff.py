@@ -68,10 +68,10 @@ def test_override_turns_a_failed_scan_into_an_audited_attendance(
     result = checkin.override_scan(failed.scan_id, "staff-1", "paid at the desk today")
     assert result.outcome is Outcome.ACCEPTED and result.recorded
     assert result.source is ScanSource.MANUAL
-    events = provisioned.read(lambda ledger: ledger.pending_events(10))
-    override = next(e for e in events if e["kind"] == "override")
-    assert override["data"]["overrides"] == failed.scan_id
-    assert override["data"]["note"] == "paid at the desk today"
+    events = provisioned.read(lambda snapshot: snapshot.pending_events(10))
+    override = next(e for e in events if e.kind == "override")
+    assert override.data["overrides"] == failed.scan_id
+    assert override.data["note"] == "paid at the desk today"
     # An override never counts the class twice.
     with pytest.raises(OverrideError, match="already counts") as counted:
         checkin.override_scan(result.scan_id or "", "staff-1", "again")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.adapters.ledger import SPENT_PASS_MARGIN
 from kiosk.adapters.schema import NewerDatabaseError
-from kiosk.adapters.store import SPENT_PASS_MARGIN, SqliteStore
+from kiosk.adapters.store import SqliteStore
 from kiosk.domain.decision import Outcome, Tone
 from kiosk.domain.ports import ScanSource, StorageError
 from kiosk.domain.roster import RosterError

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from kiosk.adapters.api_client import HttpBackend, parse_retry_after
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
+from kiosk.runtime import KioskRuntime
 from kiosk.server import schema
 from kiosk.server.clock import ManualClock as ServerClock
 from kiosk.server.embedded import RunningServer, start_server
@@ -50,7 +50,7 @@ __all__ = ["server"]  # the fixture, re-exported for pytest
 
 
 def scan_students(
-    server: RunningServer, context: KioskContext, labels_or_ids: list[str], kind: str = "pass"
+    server: RunningServer, context: KioskRuntime, labels_or_ids: list[str], kind: str = "pass"
 ) -> list[Outcome]:
     assert server.seed is not None
     students = server.seed.tenants[GOLDEN_TIGER].students
@@ -74,7 +74,7 @@ def regular_students(server: RunningServer, count: int, tenant: str = GOLDEN_TIG
 
 def test_register_pull_scan_push_counts_once(server: RunningServer, tmp_path: Path) -> None:
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         pulled = engine.pull_once()
         assert pulled.applied and pulled.full and pulled.students == 40
@@ -115,7 +115,7 @@ def test_promotion_check_agrees_with_the_kiosk(server: RunningServer, tmp_path: 
     assert server.seed is not None
     close = server.seed.tenants[GOLDEN_TIGER].students["close"]  # 2 classes short
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         engine.pull_once()
         result = kiosk.checkin.handle_scan(
@@ -142,12 +142,12 @@ def test_two_kiosks_and_a_promotion_keep_counts_exact(
         open_kiosk(tmp_path / "a", server, name="door A") as door_a,
         open_kiosk(tmp_path / "b", server, name="door B") as door_b,
     ):
-        engine_a, engine_b = door_a.sync_engine(), door_b.sync_engine()
+        engine_a, engine_b = door_a.sync.connect(), door_b.sync.connect()
         assert engine_a is not None and engine_b is not None
         engine_a.pull_once()
         engine_b.pull_once()
 
-        def count_on(kiosk: KioskContext) -> int:
+        def count_on(kiosk: KioskRuntime) -> int:
             detail = kiosk.board.student_detail(student)
             assert detail is not None
             return detail.row.eligibility.stats.classes_attended
@@ -193,7 +193,7 @@ def test_tenant_isolation(server: RunningServer, tmp_path: Path) -> None:
     assert server.seed is not None
     crane = server.seed.tenants[IRON_CRANE]
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         engine.pull_once()
         # The roster holds only Golden Tiger's students.
@@ -413,7 +413,7 @@ def test_revoked_device_needs_staff_keeps_queue_and_wipes_roster(
 ) -> None:
     assert server.seed is not None
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         engine.pull_once()
         scan_students(server, kiosk, regular_students(server, 2))
@@ -447,7 +447,7 @@ def test_missing_device_token_asks_for_staff(server: RunningServer, tmp_path: Pa
 
 def test_poison_item_is_parked_alone(server: RunningServer, tmp_path: Path) -> None:
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         engine.pull_once()
         scan_students(server, kiosk, regular_students(server, 6))
@@ -571,7 +571,7 @@ def test_sync_once_command_prints_status(server: RunningServer, tmp_path: Path) 
     assert status["online"] and status["pending"] == 0 and status["rosterStudents"] == 40
     assert status["rosterSeq"] > 0 and 0 <= status["rosterAgeSeconds"] < 600
     # The server holds exactly the check-ins the kiosk accepted, each once.
-    with KioskContext.open(tmp_path / "kiosk", vault=KeyringVault(MemoryKeyring())) as context:
+    with KioskRuntime.open(tmp_path / "kiosk", vault=KeyringVault(MemoryKeyring())) as context:
         assert local_accepted(context)  # the headless scan
         assert_invariant(server, context)
         assert set(server_checkins(server, kiosk_id(context))) == local_accepted(context)
@@ -583,7 +583,7 @@ def test_events_upload_and_malformed_ones_are_not_retried(
     from kiosk.domain.ports import Event
 
     with open_kiosk(tmp_path / "k", server) as kiosk:
-        engine = kiosk.sync_engine()
+        engine = kiosk.sync.connect()
         assert engine is not None
         engine.pull_once()
         kiosk.checkin.handle_scan("not a code", ScanSource.WEDGE)

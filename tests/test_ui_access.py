@@ -34,7 +34,7 @@ from kiosk.services.staff import PinRole
 from kiosk.ui.dialogs import StaffDialog
 from kiosk.ui.staff_menu import StaffMenu
 from tests import ui_support as ui
-from tests.ui_support import make_runtime, open_context
+from tests.ui_support import make_runtime, open_runtime
 
 WAIT = 10_000
 INTERACTIVE = (
@@ -161,7 +161,7 @@ def test_every_control_of_the_wizard_is_named(
     tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     ui.ensure_theme(qapp)
-    runtime = make_runtime(open_context(tmp_path / "kiosk"))
+    runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
         wizard = runtime.shell.wizard
@@ -251,7 +251,7 @@ def test_tab_order_of_the_wizard_account_step(
     tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     ui.ensure_theme(qapp)
-    runtime = make_runtime(open_context(tmp_path / "kiosk"))
+    runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
         wizard = runtime.shell.wizard

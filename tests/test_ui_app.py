@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.adapters.backup import list_backups
 from kiosk.gui import EXIT_ALREADY_RUNNING
 from tests import ui_support as ui
-from tests.ui_support import open_context, provision
+from tests.ui_support import open_runtime, provision
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def test_demo_window_runs_and_quits_cleanly(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_second_kiosk_on_the_same_data_refuses_to_start(tmp_path: Path) -> None:
     data = tmp_path / "kiosk"
-    with open_context(data) as context:
+    with open_runtime(data) as context:
         provision(context)
     first = kiosk_process("--source", "none", "--quit-after", "60", data=data)
     try:

@@ -48,7 +48,7 @@ def days_roster(runtime: GuiRuntime) -> None:
         # 10 days short, and fees not paid: never "close", whatever the distance.
         roster_student("kai", classesSincePromotion=20, rankSince=since(50), flags={}),
     ]
-    runtime.context.provisioning.apply_document(roster_doc(students=students, seq=101))
+    runtime.core.provisioning.apply_document(roster_doc(students=students, seq=101))
 
 
 def reloaded(board: InstructorBoard, qtbot: QtBot, change: Callable[[], object]) -> list[str]:

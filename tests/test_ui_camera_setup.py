@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.camera import CameraSettings
 from kiosk.domain.decision import Outcome
 from kiosk.gui import GuiRuntime
 from kiosk.server.embedded import RunningServer, start_server
@@ -24,7 +25,7 @@ from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE
 from kiosk.ui.camera_setup import describe_test_code
 from tests import ui_support as ui
 from tests.support import OTHER_KEY, TENANT_ID, make_token
-from tests.ui_support import focused_window, make_runtime, now, open_context, token
+from tests.ui_support import focused_window, make_runtime, now, open_runtime, token
 from tests.ui_support import type_into_window as typed
 
 WAIT = 20_000
@@ -91,10 +92,10 @@ class Feed:
 @pytest.fixture
 def camera_kiosk(tmp_path: Path, qapp: QApplication) -> Iterator[tuple[GuiRuntime, Feed]]:
     ui.ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk", camera=CameraSettings(fps=5.0))
     ui.provision(context)
     feed = Feed()
-    runtime = make_runtime(context, source="demo", next_text=feed, fps=5.0)
+    runtime = make_runtime(context, source="demo", next_text=feed)
     runtime.start()
     try:
         yield runtime, feed
@@ -152,7 +153,7 @@ def test_wizard_camera_step_describes_a_scanner_code_without_checking_in(
     server: RunningServer, tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     ui.ensure_theme(qapp)
-    runtime = make_runtime(open_context(tmp_path / "kiosk"))
+    runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
         wizard = runtime.shell.wizard

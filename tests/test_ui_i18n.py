@@ -141,7 +141,7 @@ def test_override_refusal_is_japanese(
     assert reception.override_button.isEnabled()
     # Meanwhile the academy removed Gus: the service refuses, the desk reads why in Japanese.
     students = [s for s in VECTOR_ROSTER["students"] if s["id"] != student_id("gus")]
-    kiosk.context.provisioning.apply_document(roster_doc(students=students, seq=101))
+    kiosk.core.provisioning.apply_document(roster_doc(students=students, seq=101))
     reception.override_note.setText("ID checked")
     reception.override_button.click()
     qtbot.waitUntil(lambda: bool(reception.override_result.text()), timeout=WAIT)

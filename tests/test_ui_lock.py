@@ -22,7 +22,7 @@ from tests.ui_support import (
     STAFF_PIN,
     ensure_theme,
     make_runtime,
-    open_context,
+    open_runtime,
     provision,
 )
 
@@ -97,7 +97,7 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
 ) -> None:
     ensure_theme(qapp)
     data = tmp_path / "kiosk"
-    context = open_context(data)
+    context = open_runtime(data)
     provision(context)
     runtime = make_runtime(context)
     runtime.start()
@@ -112,7 +112,7 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     pad.close()
     runtime.shutdown()  # the kiosk restarts (power cut, or someone trying their luck)
 
-    runtime = make_runtime(open_context(data))
+    runtime = make_runtime(open_runtime(data))
     runtime.start()
     pad = runtime.shell.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
@@ -129,7 +129,7 @@ def test_an_offline_kiosk_without_a_pin_offers_no_way_out_at_the_screen(
 ) -> None:
     """Provisioned offline, never registered, no PIN: nobody at the screen may choose one."""
     ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk")
     provision(context, pins=False)
     runtime = make_runtime(context)
     runtime.start()

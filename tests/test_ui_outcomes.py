@@ -70,7 +70,7 @@ def replayed_pass(runtime: GuiRuntime) -> str:
     """A pass that already checked Ana in three hours ago (a screenshot shown again)."""
     earlier = now() - timedelta(hours=3)
     text = token("ana", now=earlier, ttl=timedelta(hours=4))
-    first = runtime.context.checkin.handle_scan(text, ScanSource.CAMERA, now=earlier)
+    first = runtime.core.checkin.handle_scan(text, ScanSource.CAMERA, now=earlier)
     assert first.outcome is Outcome.ACCEPTED
     return text
 
@@ -207,7 +207,7 @@ def test_accepted_card_shows_days_bar_and_the_class_in_progress(
     }
     since = (now() - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     students = [*VECTOR_ROSTER["students"], roster_student("lia", rankSince=since)]
-    kiosk.context.provisioning.apply_document(
+    kiosk.core.provisioning.apply_document(
         roster_doc(students=students, classes=[evening], seq=101)
     )
     kiosk.shell.refresh_tenant()  # the card shows times in the academy's zone
@@ -234,7 +234,7 @@ def test_accepted_card_shows_days_bar_and_the_class_in_progress(
     # Without a class in progress the label goes away on the next card.
     result = shown(kiosk, qtbot, token("ben"))
     assert result.class_name == "Adults randori"  # same class for everyone in it
-    kiosk.context.provisioning.apply_document(roster_doc(students=students, seq=102))
+    kiosk.core.provisioning.apply_document(roster_doc(students=students, seq=102))
     result = shown(kiosk, qtbot, token("carla"))
     assert result.outcome is Outcome.ACCEPTED and result.class_name is None
     assert not card.class_label.isVisibleTo(card)

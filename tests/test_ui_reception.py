@@ -15,15 +15,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.adapters.camera import CameraSettings
 from kiosk.domain.decision import Outcome
 from kiosk.gui import GuiRuntime
+from kiosk.runtime import SyncSettings
 from kiosk.server import schema
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
 from kiosk.ui.reception import ReceptionDialog
 from tests import ui_support as ui
 from tests.server_support import Api, bearer
-from tests.ui_support import make_runtime, open_context, scan_from_thread
+from tests.ui_support import make_runtime, open_runtime, scan_from_thread
 
 WAIT = 20_000
 SECRET = "reception-tests-jwt-secret-that-is-long-enough-for-any-environment"
@@ -47,7 +49,7 @@ def kiosk(server: RunningServer, tmp_path: Path, qapp: QApplication) -> Iterator
     """A kiosk registered against the server, uploading every second, rarely pulling."""
     ui.ensure_theme(qapp)
     assert server.seed is not None
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk", sync=SyncSettings(1.0, 600.0))
     api = context.backend_for(server.base_url, GOLDEN_TIGER)
     try:
         context.setup.register(
@@ -55,7 +57,7 @@ def kiosk(server: RunningServer, tmp_path: Path, qapp: QApplication) -> Iterator
         )
     finally:
         api.close()
-    runtime = make_runtime(context, sync_intervals=(1.0, 600.0))
+    runtime = make_runtime(context)
     runtime.start()
     try:
         yield runtime
@@ -73,7 +75,7 @@ def regulars(server: RunningServer) -> list[str]:
 def check_in_by_name(
     runtime: GuiRuntime, reception: ReceptionDialog, qtbot: QtBot, student_id: str
 ) -> None:
-    roster = runtime.context.store.read(lambda ledger: ledger.roster)
+    roster = runtime.core.store.read(lambda ledger: ledger.roster)
     assert roster is not None
     student = roster.student(student_id)
     assert student is not None
@@ -197,9 +199,9 @@ def test_override_with_a_note_and_manual_checkin_reach_the_server(
 def empty_lobby(tmp_path: Path, qapp: QApplication, fps: float) -> Iterator[GuiRuntime]:
     """A provisioned kiosk whose synthetic camera shows an empty lobby: frames, no codes."""
     ui.ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk", camera=CameraSettings(fps=fps))
     ui.provision(context)
-    runtime = make_runtime(context, source="demo", next_text=lambda: None, fps=fps)
+    runtime = make_runtime(context, source="demo", next_text=lambda: None)
     runtime.start()
     try:
         yield runtime
@@ -211,7 +213,7 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
     tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     with empty_lobby(tmp_path, qapp, fps=8.0) as runtime:
-        qtbot.waitUntil(lambda: runtime.camera.stats().get("decode_fps", 0) > 0, timeout=WAIT)
+        qtbot.waitUntil(lambda: runtime.camera.stats().decode_fps > 0, timeout=WAIT)
         reception = runtime.shell.open_reception()
         reception.tabs.setCurrentIndex(3)
         fps = re.compile(r", (\d+(?:\.\d+)?) fps$")
@@ -255,7 +257,7 @@ def test_health_panel_says_when_the_scan_loop_idles(
     with empty_lobby(tmp_path, qapp, fps=30.0) as runtime:
         reception = runtime.shell.open_reception()
         reception.tabs.setCurrentIndex(3)
-        qtbot.waitUntil(lambda: runtime.camera.stats().get("idle") is True, timeout=WAIT)
+        qtbot.waitUntil(lambda: runtime.camera.stats().idle, timeout=WAIT)
         qtbot.waitUntil(
             lambda: reception.health_values.get("decode", "").endswith(
                 "(idle: fewer frames until a code shows)"

@@ -12,13 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.adapters.secrets import SERVICE
 from kiosk.domain.decision import Outcome
+from kiosk.runtime import SyncSettings
 from kiosk.server import schema
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
 from tests import ui_support as ui
 from tests.keyring_backends import MemoryKeyring
 from tests.server_support import Api, bearer
-from tests.ui_support import make_runtime, open_context, scan_from_thread
+from tests.ui_support import make_runtime, open_runtime, scan_from_thread
 
 WAIT = 20_000
 SECRET = "reregister-tests-jwt-secret-that-is-long-enough-for-any-environment"
@@ -43,7 +44,7 @@ def test_register_again_from_the_settings(
     ui.ensure_theme(qapp)
     assert server.seed is not None
     keyring = MemoryKeyring()
-    context = open_context(tmp_path / "kiosk", keyring)
+    context = open_runtime(tmp_path / "kiosk", keyring, sync=SyncSettings(1.0, 60.0))
     api = context.backend_for(server.base_url, GOLDEN_TIGER)
     try:
         first = context.setup.register(
@@ -52,7 +53,7 @@ def test_register_again_from_the_settings(
     finally:
         api.close()
     old_token = keyring.items[(SERVICE, f"device-token:{first.kiosk_id}")]
-    runtime = make_runtime(context, sync_intervals=(1.0, 60.0))
+    runtime = make_runtime(context)
     runtime.start()
     try:
         shell, strip = runtime.shell, runtime.shell.window.strip
@@ -92,10 +93,10 @@ def test_register_again_from_the_settings(
 
         identity = context.setup.identity()
         assert identity is not None
-        assert identity["kiosk_id"] == again.kiosk_id
-        assert identity["tenant_slug"] == GOLDEN_TIGER
-        assert identity["tenant_id"] == server.seed.tenants[GOLDEN_TIGER].id
-        assert identity["device_name"] == "door, again"
+        assert identity.kiosk_id == again.kiosk_id
+        assert identity.tenant_slug == GOLDEN_TIGER
+        assert identity.tenant_id == server.seed.tenants[GOLDEN_TIGER].id
+        assert identity.device_name == "door, again"
         new_token = keyring.items[(SERVICE, f"device-token:{again.kiosk_id}")]
         assert new_token != old_token
         # The device token was replaced: the old kiosk's token is not left behind.

@@ -138,7 +138,7 @@ def test_eligible_student_gets_the_gold_ribbon_and_the_chime(
     kiosk: GuiRuntime, qtbot: QtBot
 ) -> None:
     students = [*VECTOR_ROSTER["students"], roster_student("ivy", classesSincePromotion=20)]
-    kiosk.context.provisioning.apply_document(roster_doc(students=students, seq=101))
+    kiosk.core.provisioning.apply_document(roster_doc(students=students, seq=101))
     result = shown(kiosk, qtbot, token("ivy"))
     card = kiosk.shell.window.scan_screen.card
     assert result.outcome is Outcome.ACCEPTED and result.eligible

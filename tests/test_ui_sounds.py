@@ -19,7 +19,7 @@ from kiosk.domain.decision import Outcome
 from kiosk.gui import GuiRuntime
 from kiosk.ui.sounds import SOUND_NAMES, SoundBoard, SoundStatus, sound_status_text
 from tests import ui_support as ui
-from tests.ui_support import make_runtime, open_context, scan_from_thread, token
+from tests.ui_support import make_runtime, open_runtime, scan_from_thread, token
 
 WAIT = 10_000
 
@@ -47,7 +47,7 @@ def _no_audio_output(qapp: QApplication) -> None:
 def kiosk(tmp_path: Path, qapp: QApplication) -> Iterator[GuiRuntime]:
     """A provisioned kiosk with sound allowed, as ``run_gui`` builds it."""
     ui.ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk")
     ui.provision(context)
     runtime = make_runtime(context, sound=True)
     runtime.start()

@@ -12,14 +12,11 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.decision import Outcome
 from kiosk.domain.ports import ScanSource
 from kiosk.gui import GuiRuntime
 from kiosk.services.reception import redact
 from tests import ui_support as ui
-from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER, roster_doc, roster_student
 from tests.ui_support import now, scan_from_thread, token
 
@@ -47,7 +44,7 @@ def board_roster(runtime: GuiRuntime) -> None:
         roster_student("jon", classesSincePromotion=14),  # 2 classes short
         roster_student("kai", classesSincePromotion=15, flags={}),  # fees missing too
     ]
-    runtime.context.provisioning.apply_document(roster_doc(students=students, seq=101))
+    runtime.core.provisioning.apply_document(roster_doc(students=students, seq=101))
 
 
 def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
@@ -210,7 +207,7 @@ def test_settings_give_this_kiosk_its_own_check_in_window(kiosk: GuiRuntime, qtb
     assert settings.window_result.text() == "Saved."
     settings.close()
     card = token("ana", kind="card", ttl=timedelta(days=1))
-    checkin = kiosk.context.checkin
+    checkin = kiosk.core.checkin
     assert checkin.handle_scan(card, ScanSource.CAMERA).outcome is Outcome.ACCEPTED
     later = checkin.handle_scan(card, ScanSource.CAMERA, now=now() + timedelta(minutes=45))
     assert later.outcome is Outcome.ACCEPTED  # the academy's 120 minutes would say duplicate
@@ -220,9 +217,7 @@ def test_a_configured_check_in_window_locks_the_choice(
     tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     ui.ensure_theme(qapp)
-    context = KioskContext.open(
-        tmp_path, vault=KeyringVault(MemoryKeyring()), window_override_minutes=90
-    )
+    context = ui.open_runtime(tmp_path, window_override_minutes=90)
     ui.provision(context)
     runtime = ui.make_runtime(context)
     runtime.start()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.gui import GuiRuntime
+from kiosk.runtime import SyncSettings
 from kiosk.server.clock import ManualClock
 from kiosk.server.embedded import start_server
 from kiosk.server.seed import GOLDEN_TIGER
@@ -21,7 +22,7 @@ from kiosk.services.sync import RosterFreshness
 from kiosk.ui.status_strip import StatusStrip
 from tests import ui_support as ui
 from tests.support import VECTOR_ROSTER, roster_doc
-from tests.ui_support import make_runtime, now, open_context
+from tests.ui_support import make_runtime, now, open_runtime
 
 WAIT = 20_000
 SECRET = "ui-status-tests-jwt-secret-that-is-long-enough-for-any-environment"
@@ -38,7 +39,7 @@ def kiosk_with_roster(
 ) -> GuiRuntime:
     """An offline kiosk whose roster was pulled ``age`` ago."""
     ui.ensure_theme(qapp)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk")
     context.provisioning.apply_document(document, now=now() - age)
     runtime = make_runtime(context)
     runtime.start()
@@ -104,7 +105,7 @@ def test_clock_skew_learnt_from_the_server_shows_a_warning(
         f"sqlite:///{tmp_path / 'server.sqlite3'}", clock=server_clock, jwt_secret=SECRET
     )
     try:
-        context = open_context(tmp_path / "kiosk")
+        context = open_runtime(tmp_path / "kiosk", sync=SyncSettings(1.0, 60.0))
         api = context.backend_for(server.base_url, GOLDEN_TIGER)
         assert server.seed is not None
         try:
@@ -113,7 +114,7 @@ def test_clock_skew_learnt_from_the_server_shows_a_warning(
             )
         finally:
             api.close()
-        runtime = make_runtime(context, sync_intervals=(1.0, 60.0))
+        runtime = make_runtime(context)
         runtime.start()
         try:
             strip = runtime.shell.window.strip
@@ -137,7 +138,7 @@ def test_skew_pill_appears_only_when_the_clock_is_off(
         qtbot.waitUntil(lambda: "Roster up to date" in strip.pill_texts(), timeout=WAIT)
         assert not strip.skew.isVisibleTo(strip)
         # The clock drifts (an offset learnt from the backend): the warning appears.
-        runtime.context.clock.set_offset_ms(-4 * 60_000)
+        runtime.core.clock.set_offset_ms(-4 * 60_000)
         runtime.shell.refresh_status()
         qtbot.waitUntil(lambda: "Clock off by 4 min" in strip.pill_texts(), timeout=WAIT)
         assert strip.skew.isVisibleTo(strip)
@@ -178,7 +179,7 @@ def test_tenant_logo_and_brand_colours(tmp_path: Path, qapp: QApplication, qtbot
         # A new roster without a logo and with another colour: initials on that colour.
         green = "#1b5e20"
         tenant = {**tenant, "branding": {"primaryColor": green}}
-        runtime.context.provisioning.apply_document(roster_doc(tenant=tenant, seq=101))
+        runtime.core.provisioning.apply_document(roster_doc(tenant=tenant, seq=101))
         runtime.shell.refresh_status()  # a new roster seq makes the shell read the tenant
         qtbot.waitUntil(
             lambda: pixel(strip.grab().toImage(), strip.width() // 2, 1) == green, timeout=WAIT

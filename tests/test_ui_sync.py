@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.adapters.config import load_config
 from kiosk.domain.decision import Outcome
 from kiosk.gui import GuiRuntime
+from kiosk.runtime import SyncSettings
 from kiosk.server.embedded import RunningServer, start_server
 from kiosk.server.seed import GOLDEN_TIGER
 from kiosk.services.staff import PinRole, StaffAccess
@@ -22,7 +23,7 @@ from kiosk.ui.settings import SettingsDialog
 from kiosk.ui.staff_menu import StaffMenu
 from tests import ui_support as ui
 from tests.keyring_backends import MemoryKeyring
-from tests.ui_support import ensure_theme, make_runtime, open_context, scan_from_thread
+from tests.ui_support import ensure_theme, make_runtime, open_runtime, scan_from_thread
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +48,7 @@ def test_wizard_registers_against_the_reference_server(
 ) -> None:
     ensure_theme(qapp)
     keyring = MemoryKeyring()
-    runtime = make_runtime(open_context(tmp_path / "kiosk", keyring))
+    runtime = make_runtime(open_runtime(tmp_path / "kiosk", keyring))
     assert runtime.first_run
     runtime.start()
     wizard = runtime.shell.wizard
@@ -94,8 +95,8 @@ def test_wizard_registers_against_the_reference_server(
     assert pins.verify("4321", PinRole.STAFF).ok and pins.verify("8765", PinRole.INSTRUCTOR).ok
     stored = runtime.preferences_service.load()
     assert stored.setup_done and stored.checkin_window_minutes == 180
-    identity = runtime.context.setup.identity()
-    assert identity is not None and identity["tenant_slug"] == GOLDEN_TIGER
+    identity = runtime.core.setup.identity()
+    assert identity is not None and identity.tenant_slug == GOLDEN_TIGER
     secrets = list(keyring.items.values())
     assert len(secrets) == 1 and server.seed.password not in secrets  # only the device token
     runtime.shutdown()
@@ -106,7 +107,7 @@ def test_the_wizard_builds_the_configurations_url_for_each_environment(
 ) -> None:
     """One table of URL patterns: what staff choose here is what the configuration would name."""
     ensure_theme(qapp)
-    runtime = make_runtime(open_context(tmp_path / "kiosk"))
+    runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     wizard = runtime.shell.wizard
     assert wizard is not None
@@ -139,7 +140,7 @@ def test_the_wizard_builds_the_configurations_url_for_each_environment(
 
 
 def registered_kiosk(server: RunningServer, data: Path) -> GuiRuntime:
-    context = open_context(data)
+    context = open_runtime(data, sync=SyncSettings(1.0, 60.0))
     api = context.backend_for(server.base_url, GOLDEN_TIGER)
     assert server.seed is not None
     try:
@@ -148,7 +149,7 @@ def registered_kiosk(server: RunningServer, data: Path) -> GuiRuntime:
         )
     finally:
         api.close()
-    return make_runtime(context, sync_intervals=(1.0, 60.0))
+    return make_runtime(context)
 
 
 def test_offline_banner_when_the_server_stops_and_draining_when_it_returns(

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.adapters.secrets import KeyringVault
 from kiosk.adapters.startup_peek import academy_name
-from kiosk.context import KioskContext
 from kiosk.launch import DEMO_ACADEMY, window_expected
+from kiosk.runtime import KioskRuntime
 from kiosk.server.seed import GOLDEN_TIGER, seed
 from kiosk.ui.splash import StartupScreen
 from tests.keyring_backends import MemoryKeyring
@@ -19,7 +19,7 @@ from tests.support import VECTOR_ROSTER
 
 
 def test_the_academy_name_is_read_from_a_provisioned_kiosk(tmp_path: Path) -> None:
-    with KioskContext.open(tmp_path, vault=KeyringVault(MemoryKeyring())) as context:
+    with KioskRuntime.open(tmp_path, vault=KeyringVault(MemoryKeyring())) as context:
         assert academy_name(context.paths.database) is None  # not set up yet
         context.provisioning.apply_document(VECTOR_ROSTER)
         database = context.paths.database

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.adapters.paths import resource_dir
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.context import KioskContext
 from kiosk.domain.ports import ScanSource
 from kiosk.gui import GuiRuntime
-from kiosk.services.staff import PinRole, PinService
+from kiosk.runtime import KioskRuntime, RuntimeSettings
+from kiosk.services.staff import PinRole
 from kiosk.ui.theme import apply_theme
 from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER, make_token
@@ -47,29 +47,36 @@ def token(student: str, **kwargs: Any) -> str:
     return make_token(student, now=kwargs.pop("now", now()), **kwargs)
 
 
-def open_context(data_dir: Path, keyring: MemoryKeyring | None = None) -> KioskContext:
-    return KioskContext.open(data_dir, vault=KeyringVault(keyring or MemoryKeyring()))
+def open_runtime(
+    data_dir: Path, keyring: MemoryKeyring | None = None, **settings: Any
+) -> KioskRuntime:
+    """A kiosk runtime in ``data_dir`` with an in-memory keyring; ``settings`` are
+    :class:`RuntimeSettings` fields (e.g. ``sync=SyncSettings(1.0, 60.0)``)."""
+    return KioskRuntime.open(
+        data_dir,
+        vault=KeyringVault(keyring or MemoryKeyring()),
+        settings=RuntimeSettings(**settings),
+    )
 
 
-def provision(context: KioskContext, pins: bool = True) -> None:
+def provision(core: KioskRuntime, pins: bool = True) -> None:
     """The vector roster and the two PINs, as staff would have set them up."""
-    context.provisioning.apply_document(VECTOR_ROSTER)
+    core.provisioning.apply_document(VECTOR_ROSTER)
     if pins:
-        service = PinService(context.store, context.clock)
-        service.set_pin(PinRole.STAFF, STAFF_PIN)
-        service.set_pin(PinRole.INSTRUCTOR, INSTRUCTOR_PIN)
+        core.pins.set_pin(PinRole.STAFF, STAFF_PIN)
+        core.pins.set_pin(PinRole.INSTRUCTOR, INSTRUCTOR_PIN)
 
 
-def make_runtime(context: KioskContext, **kwargs: Any) -> GuiRuntime:
+def make_runtime(core: KioskRuntime, **kwargs: Any) -> GuiRuntime:
     """A kiosk window without camera or sound, not full screen, at a kiosk-like size."""
     options: dict[str, Any] = {
         "source": "none",
         "fullscreen": False,
         "sound": False,
-        "owns_context": True,
+        "owns_core": True,
     }
     options.update(kwargs)
-    runtime = GuiRuntime(context, **options)
+    runtime = GuiRuntime(core, **options)
     runtime.shell.window.resize(1280, 800)
     return runtime
 
@@ -131,7 +138,7 @@ def _is_ours(widget: QWidget) -> bool:
 def running_kiosk(tmp_path: Path, app: QApplication) -> Iterator[GuiRuntime]:
     """A provisioned, offline kiosk window (vector roster, staff and instructor PINs)."""
     ensure_theme(app)
-    context = open_context(tmp_path / "kiosk")
+    context = open_runtime(tmp_path / "kiosk")
     provision(context)
     runtime = make_runtime(context)
     runtime.start()

@@ -29,6 +29,9 @@ from kiosk.domain.ports import (
     BatchRejected,
     DeviceRevoked,
     Forbidden,
+    Heartbeat,
+    OutboxEvent,
+    OutboxItem,
     Registration,
     RetryLater,
     TransientError,
@@ -84,6 +87,58 @@ def _error_code(response: httpx.Response) -> tuple[str, str]:
         return str(error.get("code", "")), str(error.get("message", ""))[:200]
     except (ValueError, UnicodeDecodeError):
         return "", ""
+
+
+# -- the wire format (docs/kiosk-api.md) --------------------------------------------------------
+
+
+def wire_time(instant: datetime) -> str:
+    """An instant as the API writes it: UTC, microseconds, ``Z``."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def checkin_json(item: OutboxItem) -> dict[str, object]:
+    """One upload item of ``POST /api/kiosk/checkins``."""
+    return {
+        "scanId": item.scan_id,
+        "studentId": item.student_id,
+        "scannedAt": wire_time(item.scanned_at),
+        "clockOffsetMs": item.clock_offset_ms,
+        "classId": item.class_id,
+        "sessionId": item.session_id,
+        "nonce": item.nonce,
+        "kind": item.kind.value if item.kind else None,
+        "source": item.source.value,
+        "createdBy": item.created_by,
+    }
+
+
+def event_json(event: OutboxEvent) -> dict[str, object]:
+    """One event of ``POST /api/kiosk/events``."""
+    return {
+        "eventId": event.event_id,
+        "kind": event.kind,
+        "at": wire_time(event.at),
+        "data": dict(event.data),
+    }
+
+
+def heartbeat_json(report: Heartbeat) -> dict[str, object]:
+    """The body of ``POST /api/kiosk/heartbeat``."""
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "version": report.version,
+        "queueDepth": report.queue_depth,
+        "parked": report.parked,
+        "lastUploadAt": iso(report.last_upload_at),
+        "lastPullAt": iso(report.last_pull_at),
+        "rosterSeq": report.roster_seq,
+        "cameraState": report.camera_state,
+        "clockOffsetMs": report.clock_offset_ms,
+    }
 
 
 class HttpBackend:
@@ -246,14 +301,16 @@ class HttpBackend:
     def pull_roster(self, since: int) -> Answer:
         return self._request("GET", "/api/kiosk/roster", params={"since": since})
 
-    def push_checkins(self, items: Sequence[Mapping[str, Any]]) -> Answer:
-        return self._request("POST", "/api/kiosk/checkins", body={"items": list(items)})
+    def push_checkins(self, items: Sequence[OutboxItem]) -> Answer:
+        body = {"items": [checkin_json(item) for item in items]}
+        return self._request("POST", "/api/kiosk/checkins", body=body)
 
-    def push_events(self, events: Sequence[Mapping[str, Any]]) -> Answer:
-        return self._request("POST", "/api/kiosk/events", body={"events": list(events)})
+    def push_events(self, events: Sequence[OutboxEvent]) -> Answer:
+        body = {"events": [event_json(event) for event in events]}
+        return self._request("POST", "/api/kiosk/events", body=body)
 
-    def heartbeat(self, payload: Mapping[str, Any]) -> Answer:
-        return self._request("POST", "/api/kiosk/heartbeat", body=dict(payload))
+    def heartbeat(self, report: Heartbeat) -> Answer:
+        return self._request("POST", "/api/kiosk/heartbeat", body=heartbeat_json(report))
 
     def promotion_check(self, student_id: str) -> Answer:
         return self._request("POST", "/api/promotions/check", body={"studentId": student_id})

@@ -1,4 +1,5 @@
-"""Probes of the machine for ``tatami-kiosk doctor``: cameras, decoders, disk, SQLite, keyring.
+"""Probes of the machine for ``tatami-kiosk doctor`` (cameras, decoders, disk, SQLite, keyring)
+and the files of a diagnostics bundle (:class:`DiagnosticsFiles`: log tail in, zip out).
 
 Each probe is quick and read-only: doctor runs on a kiosk that may be checking students in at
 the same moment (it never opens a camera the kiosk holds on Linux without asking V4L2 first,
@@ -13,6 +14,8 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -160,3 +163,39 @@ def runtime_summary() -> dict[str, str]:
         "frozen": "yes" if getattr(sys, "frozen", False) else "no",
         "executable": sys.executable,
     }
+
+
+class DiagnosticsFiles:
+    """The file side of a diagnostics bundle: the log's last lines in, a zip out.
+
+    Implements :class:`kiosk.ui.ports.DiagnosticsPort`. The bundle's contents are made and
+    redacted by :func:`kiosk.services.reception.diagnostics_files`; this only reads and writes.
+
+    Args:
+        log_file: The kiosk's current log file.
+    """
+
+    #: A bundle needs the recent past, not the whole log: read at most this much of its end.
+    TAIL_BYTES = 256_000
+
+    def __init__(self, log_file: Path) -> None:
+        self.log_file = log_file
+
+    def recent_log_lines(self, limit: int = 400) -> list[str]:
+        """The last ``limit`` lines of the log (empty when there is none yet)."""
+        if not self.log_file.is_file():
+            return []
+        with self.log_file.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - self.TAIL_BYTES))
+            data = handle.read().decode("utf-8", "replace")
+        return data.splitlines()[-limit:]
+
+    def write_bundle(self, path: Path, files: Mapping[str, str]) -> Path:
+        """Write the (already redacted) files into the zip at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for name, text in files.items():
+                bundle.writestr(name, text)
+        return path

@@ -337,8 +337,10 @@ class CrashHandler:
 
     path: Path
     _file: IO[str] | None = None
-    _previous_hook: Callable[..., Any] | None = None
-    _previous_thread_hook: Callable[..., Any] | None = None
+    _previous_hook: Callable[[type[BaseException], BaseException, TracebackType | None], object] | (
+        None
+    ) = None
+    _previous_thread_hook: Callable[[threading.ExceptHookArgs], object] | None = None
 
     def record(
         self,

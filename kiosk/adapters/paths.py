@@ -13,6 +13,7 @@ by side (tests, multi-kiosk checks):
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -73,8 +74,14 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> KioskPaths:
 
 
 def resource_dir() -> Path:
-    """Bundled resources: inside a PyInstaller bundle when frozen, else the package."""
+    """Bundled resources: inside a PyInstaller bundle when frozen, else the package data of
+    ``kiosk.resources`` (the top-level ``resources/`` folder, mapped to that name by
+    ``pyproject.toml``: in a wheel it sits inside ``kiosk/``, in an editable install it stays
+    where the clone has it)."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "kiosk" / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    spec = importlib.util.find_spec("kiosk.resources")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("kiosk.resources is not installed: pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()

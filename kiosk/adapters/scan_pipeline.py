@@ -52,6 +52,7 @@ from kiosk.adapters.decoders import (
     to_gray,
 )
 from kiosk.adapters.frames import Frame, FrameSource, Image, SourceState, SourceStatus
+from kiosk.domain.camera import DetectedCode, ScanStats
 from kiosk.domain.debounce import Debouncer
 
 log = logging.getLogger(__name__)
@@ -438,53 +439,6 @@ class FrameMailbox:
         """True once closed."""
         with self._cond:
             return self._closed
-
-
-@dataclass(frozen=True, slots=True)
-class DetectedCode:
-    """A decoded text that passed the debouncer: one scan.
-
-    Attributes:
-        text: The QR text, as decoded (the service strips whitespace and validates).
-        frame_index: Index of the frame it was read from.
-        captured_at: ``time.monotonic()`` when that frame was captured.
-        decoded_at: ``time.monotonic()`` when decoding finished.
-        engine: Engine that read it (``zxing``, ``pyzbar``, ...).
-        started_at: ``time.monotonic()`` when decoding began (the frame waited from
-            ``captured_at`` to here).
-    """
-
-    text: str
-    frame_index: int
-    captured_at: float
-    decoded_at: float
-    engine: str
-    started_at: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ScanStats:
-    """Snapshot of the scan loop for the staff screen and the heartbeat.
-
-    Frame rates are measured over the last few seconds, not the requested ones. Frames the
-    decoder never looked at are either ``dropped_frames`` (replaced in the mailbox while it was
-    busy, or passed over by the rate limit) or ``idle_skipped_frames`` (passed over in idle
-    mode, most of them never converted: see ``ScanLoop``). ``budget_limited_frames`` counts
-    decodes after which the CPU budget, not the frame-rate cap, set the pause.
-    """
-
-    capture_fps: float
-    decode_fps: float
-    decode_ms_p50: float
-    decode_ms_p95: float
-    dropped_frames: int
-    decoded_frames: int
-    scans: int
-    camera_state: str
-    camera_detail: str
-    idle: bool = False
-    idle_skipped_frames: int = 0
-    budget_limited_frames: int = 0
 
 
 class _Rate:

@@ -14,12 +14,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.adapters.paths import KioskPaths
 
 NAME = "backup"
 
 
-def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(NAME, parents=parents, help="back up or restore the database")
     actions = parser.add_subparsers(dest="backup_command", required=True)
     create = actions.add_parser("create", parents=parents, help="back up now (online)")
@@ -61,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _create(paths: Any, args: argparse.Namespace) -> int:
+def _create(paths: KioskPaths, args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, datetime
 
@@ -96,7 +102,7 @@ def _create(paths: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(paths: Any, as_json: bool) -> int:
+def _list(paths: KioskPaths, as_json: bool) -> int:
     from kiosk.adapters.backup import list_backups
 
     backups = list_backups(paths.backups)
@@ -116,7 +122,7 @@ def _list(paths: Any, as_json: bool) -> int:
     return 0
 
 
-def _restore(paths: Any, args: argparse.Namespace) -> int:
+def _restore(paths: KioskPaths, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from kiosk.adapters.backup import inspect_database, restore_backup

@@ -17,7 +17,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Imported by each check when it runs: doctor reports what fails to import, too.
+    from kiosk.adapters.backup import Inspection
+    from kiosk.adapters.config import KioskConfig
+    from kiosk.adapters.paths import KioskPaths
 
 NAME = "doctor"
 
@@ -47,7 +53,10 @@ class Check:
         return entry
 
 
-def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         NAME,
         parents=parents,
@@ -132,7 +141,7 @@ def diagnose(args: argparse.Namespace) -> list[Check]:
             Check("config", FAIL, str(exc), "fix the key named above; see docs/configuration.md")
         )
     checks += _guarded("data-dir", lambda: _directory_checks(paths))
-    inspection_box: list[Any] = []
+    inspection_box: list[Inspection] = []
     checks += _guarded("database", lambda: _database_checks(paths, inspection_box))
     inspection = inspection_box[0] if inspection_box else None
     running = _running_kiosk(paths)
@@ -163,7 +172,7 @@ def _version_check() -> Check:
     )
 
 
-def _directory_checks(paths: Any) -> list[Check]:
+def _directory_checks(paths: KioskPaths) -> list[Check]:
     from kiosk.adapters.diagnostics import probe_directory
 
     checks = []
@@ -207,7 +216,7 @@ def _directory_checks(paths: Any) -> list[Check]:
     return checks
 
 
-def _database_checks(paths: Any, box: list[Any]) -> list[Check]:
+def _database_checks(paths: KioskPaths, box: list[Inspection]) -> list[Check]:
     from kiosk.adapters.backup import BackupError, NewerDatabaseError, inspect_database
     from kiosk.adapters.diagnostics import sqlite_library_version
 
@@ -333,7 +342,7 @@ def _database_checks(paths: Any, box: list[Any]) -> list[Check]:
     return checks
 
 
-def _running_kiosk(paths: Any) -> str | None:
+def _running_kiosk(paths: KioskPaths) -> str | None:
     """The holder of the data directory's lock (``pid …``), or None when no kiosk runs."""
     from kiosk.adapters.instance_lock import InstanceLock
 
@@ -429,7 +438,7 @@ def _decoder_checks(configured: str) -> list[Check]:
     return [Check("decoders", OK, f"usable: {listing}", data=data)]
 
 
-def _keyring_checks(inspection: Any) -> list[Check]:
+def _keyring_checks(inspection: Inspection | None) -> list[Check]:
     import logging
 
     from kiosk.adapters.secrets import KeyringVault
@@ -485,7 +494,9 @@ def _keyring_checks(inspection: Any) -> list[Check]:
     return checks
 
 
-def _backend_checks(args: argparse.Namespace, config: Any, inspection: Any) -> list[Check]:
+def _backend_checks(
+    args: argparse.Namespace, config: KioskConfig, inspection: Inspection | None
+) -> list[Check]:
     from kiosk.adapters.platform_client import PlatformClient, PlatformUnreachable
 
     api = args.api or (inspection.api_url if inspection is not None else None)
@@ -590,7 +601,7 @@ def _backend_checks(args: argparse.Namespace, config: Any, inspection: Any) -> l
     return checks
 
 
-def _backup_checks(paths: Any) -> list[Check]:
+def _backup_checks(paths: KioskPaths) -> list[Check]:
     from kiosk.adapters.backup import list_backups
 
     backups = list_backups(paths.backups)

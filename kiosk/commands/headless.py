@@ -13,25 +13,28 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Protocol, TextIO
 
+from kiosk.domain.camera import ScanStats
 from kiosk.domain.ports import ScanSource
+from kiosk.services.checkin import ScanResult
 from kiosk.services.scanning import ScanCoordinator
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     # OpenCV is imported only when frames are scanned: stdin scanning starts faster.
-    from kiosk.adapters.frames import FrameSource, SourceStatus
-    from kiosk.adapters.scan_pipeline import ScanStats
+    from kiosk.adapters.camera import Camera, PipelineChoice
+    from kiosk.adapters.frames import SourceStatus
+    from kiosk.domain.camera import DetectedCode
 
 
 class ScanHandler(Protocol):
-    def handle_scan(self, text: str, source: ScanSource) -> Any: ...
+    def handle_scan(self, text: str, source: ScanSource) -> ScanResult: ...
 
 
-def emit(out: TextIO, payload: dict[str, Any]) -> None:
+def emit(out: TextIO, payload: Mapping[str, object]) -> None:
     """Write one JSON line and flush, so a reader on a pipe sees each scan at once."""
     out.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n")
     out.flush()
@@ -59,8 +62,9 @@ def run_lines(
 
 
 def run_frames(
+    camera: Camera,
     coordinator: ScanCoordinator,
-    source: FrameSource,
+    spec: str,
     out: TextIO,
     *,
     engine: str | None = None,
@@ -77,10 +81,11 @@ def run_frames(
     its timing: ``latencyMs`` (frame captured → outcome committed), ``decodeMs``, ``frame``.
     A ``live`` status line also gives the actual ``width``, ``height`` and ``fps``. An engine
     that is unknown or unavailable here is replaced by the default one, with a ``warning`` line.
+
+    Raises:
+        SourceError: ``spec`` names no usable source (nothing was started).
     """
-    from kiosk.adapters.decoders import EngineUnavailable, make_engine
     from kiosk.adapters.frames import SourceState
-    from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, ScanLoop
 
     stopping = stop or threading.Event()
     write_lock = threading.Lock()
@@ -101,37 +106,35 @@ def run_frames(
             emit(out, payload)
 
     def on_status(status: SourceStatus) -> None:
-        payload: dict[str, Any] = {"camera": str(status.state), "detail": status.detail}
-        if status.state is SourceState.LIVE:
+        payload: dict[str, object] = {"camera": str(status.state), "detail": status.detail}
+        source = camera.source
+        if status.state is SourceState.LIVE and source is not None:
             # What the driver or file really gives, which may differ from what was asked.
-            size, fps = source.actual_size, source.actual_fps
+            size = source.actual_size
             payload["width"], payload["height"] = size if size is not None else (None, None)
-            payload["fps"] = fps
+            payload["fps"] = source.actual_fps
         with write_lock:
             emit(status_stream, payload)
         if status.state in (SourceState.ENDED, SourceState.FAILED):
             stopping.set()
 
-    try:
-        pipeline = (
-            DecodePipeline.default() if engine is None else DecodePipeline(make_engine(engine))
-        )
-    except EngineUnavailable as exc:
-        # A kiosk at a door keeps scanning with the engine it has rather than not at all.
-        pipeline = DecodePipeline.default()
-        log.warning("decoder %s unavailable (%s): using %s", engine, exc, pipeline.primary.name)
+    def on_engine_replaced(choice: PipelineChoice) -> None:
+        used = choice.pipeline.primary.name
         with write_lock:
             emit(
                 status_stream,
                 {
                     "warning": "decoder engine unavailable",
-                    "engine": pipeline.primary.name,
-                    "requested": engine,
-                    "detail": f"{exc}; scanning with {pipeline.primary.name} instead",
+                    "engine": used,
+                    "requested": choice.requested,
+                    "detail": f"{choice.replaced_because}; scanning with {used} instead",
                 },
             )
-    loop = ScanLoop(source, pipeline, on_code, on_status=on_status)
-    loop.start()
+
+    camera.on_code = on_code
+    camera.on_status = on_status
+    camera.on_engine_replaced = on_engine_replaced
+    loop = camera.open(spec, engine)
     try:
         deadline = None if quit_after is None else time.monotonic() + quit_after
         while loop.running and not stopping.is_set():
@@ -140,7 +143,7 @@ def run_frames(
                 break
             stopping.wait(0.25 if remaining is None else min(0.25, remaining))
     finally:
-        loop.stop()
+        camera.stop()
     stats = loop.stats()
     with write_lock:
         emit(

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 NAME = "pin"
 
 
-def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(NAME, parents=parents, help="set a staff or instructor PIN")
     actions = parser.add_subparsers(dest="pin_command", required=True)
     set_pin = actions.add_parser("set", parents=parents, help="set a PIN (4 to 12 digits)")
@@ -30,21 +32,17 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Only the store and a clock: commands sit below the composition root (DESIGN §2), and a
-    # PIN needs neither the keyring nor the sync engine.
-    from kiosk.adapters.clock import SystemClock
-    from kiosk.adapters.paths import resolve_paths
-    from kiosk.adapters.store import SqliteStore
-    from kiosk.services.staff import PinError, PinRole, PinService
+    from kiosk.runtime import KioskRuntime
+    from kiosk.services.staff import PinError, PinRole
 
     pin = _read_pin(args.pin_stdin)
     if pin is None:
         print("tatami-kiosk: pin: the two PINs differ; nothing changed", file=sys.stderr)
         return 1
-    paths = resolve_paths(args.data_dir).ensure()
-    with SqliteStore(paths.database) as store:
+    # A PIN needs the store, never the keyring: the device token stays where it is.
+    with KioskRuntime.open(args.data_dir, remember_credentials=False) as runtime:
         try:
-            PinService(store, SystemClock()).set_pin(PinRole(args.role), pin)
+            runtime.pins.set_pin(PinRole(args.role), pin)
         except PinError as exc:
             print(f"tatami-kiosk: pin: {exc}; nothing changed", file=sys.stderr)
             return 1

@@ -21,6 +21,7 @@ import getpass
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -59,7 +60,10 @@ class StepFailed(Exception):
     pass
 
 
-def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         NAME,
         parents=parents,
@@ -164,7 +168,7 @@ class _Smoke:
         self.attendance_id: str | None = None
         self.results: dict[str, bool | None] = {}
 
-    def step(self, name: str, action: Any) -> Step:
+    def step(self, name: str, action: Callable[[Step], object]) -> Step:
         from kiosk.adapters.platform_client import PlatformUnreachable
 
         step = Step(name)

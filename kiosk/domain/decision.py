@@ -20,11 +20,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.domain.model import ClassSlot, InactivePolicy, Student, StudentStatus, TenantSettings
 from kiosk.domain.schedule import ClassSession, attach_class
-from kiosk.domain.tokens import TokenClaims, TokenKind, TokenReading, verify_signature
+from kiosk.domain.tokens import (
+    TokenClaims,
+    TokenKind,
+    TokenReading,
+    VerificationKey,
+    verify_signature,
+)
 
 
 class Outcome(StrEnum):
@@ -130,7 +134,7 @@ class RosterView(Protocol):
     def tenant_id(self) -> str: ...
 
     @property
-    def keys(self) -> Mapping[str, Ed25519PublicKey]: ...
+    def keys(self) -> Mapping[str, VerificationKey]: ...
 
     @property
     def settings(self) -> TenantSettings: ...
@@ -203,8 +207,14 @@ def decide(
     roster: RosterView,
     history: CheckinHistory,
     now: datetime,
+    *,
+    window_minutes: int | None = None,
 ) -> Decision:
-    """Decide the outcome of one scan. Pure: everything it knows comes in as arguments."""
+    """Decide the outcome of one scan. Pure: everything it knows comes in as arguments.
+
+    ``window_minutes``: this kiosk's own check-in window, in place of the academy's (it
+    changes what the kiosk calls a duplicate, never how the backend counts).
+    """
     claims = reading.claims
     if claims is None:
         return Decision(Outcome.INVALID_CODE, detail=str(reading.problem or ""))
@@ -216,7 +226,14 @@ def decide(
         return Decision(Outcome.EXPIRED, claims=claims)
     if roster.is_revoked(claims.nonce):
         return Decision(Outcome.REVOKED, claims=claims)
-    return _decide_for_student(roster.student(claims.student_id), claims, roster, history, now)
+    return _decide_for_student(
+        roster.student(claims.student_id),
+        claims,
+        roster,
+        history,
+        now,
+        window_minutes=window_minutes,
+    )
 
 
 def decide_manual(
@@ -226,14 +243,21 @@ def decide_manual(
     now: datetime,
     *,
     allow_inactive: bool = False,
+    window_minutes: int | None = None,
 ) -> Decision:
     """A staff member checks a student in by name: the roster and history rules still apply.
 
     ``allow_inactive``: staff at the desk decided to let a suspended student train (an override);
-    the duplicate rule still holds.
+    the duplicate rule still holds. ``window_minutes``: as for :func:`decide`.
     """
     return _decide_for_student(
-        roster.student(student_id), None, roster, history, now, allow_inactive=allow_inactive
+        roster.student(student_id),
+        None,
+        roster,
+        history,
+        now,
+        allow_inactive=allow_inactive,
+        window_minutes=window_minutes,
     )
 
 
@@ -245,6 +269,7 @@ def _decide_for_student(
     now: datetime,
     *,
     allow_inactive: bool = False,
+    window_minutes: int | None = None,
 ) -> Decision:
     if student is None:
         return Decision(Outcome.UNKNOWN_STUDENT, claims=claims)
@@ -258,7 +283,8 @@ def _decide_for_student(
         return Decision(
             Outcome.STUDENT_INACTIVE, claims, student, session, detail=student.status.value
         )
-    window = timedelta(minutes=settings.checkin_window_minutes)
+    minutes = settings.checkin_window_minutes if window_minutes is None else window_minutes
+    window = timedelta(minutes=minutes)
     priors = history.accepted_since(student.id, now - max(window, HISTORY_HORIZON))
     duplicate_of = find_duplicate(priors, session, window, now)
     if claims is not None and claims.kind is TokenKind.PASS:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Never
 from zoneinfo import ZoneInfo
 
 
@@ -68,7 +68,7 @@ def transition_key(from_rank: str, to_rank: str) -> str:
     return f"{from_rank}_to_{to_rank}"
 
 
-def _frozen_empty() -> Mapping[str, Any]:
+def _frozen_empty() -> Mapping[str, Never]:
     return MappingProxyType({})
 
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from kiosk.domain.decision import CheckinHistory, Outcome, RosterView
-from kiosk.domain.eligibility import LocalAttendance
+from kiosk.domain.eligibility import LocalAttendance, ServerStatus
 from kiosk.domain.model import RuleBook, Student, Tenant
 from kiosk.domain.roster import RosterUpdate
 from kiosk.domain.tokens import TokenKind
@@ -104,13 +104,119 @@ class CachedRoster(RosterView, Protocol):
     def key_ids(self) -> tuple[str, ...]: ...
 
 
-class LedgerReader(Protocol):
-    """Reads of one consistent snapshot of the store."""
+@dataclass(frozen=True, slots=True)
+class KioskIdentity:
+    """The one tenant this kiosk's database belongs to, and (once registered) its kiosk id."""
+
+    tenant_id: str
+    tenant_slug: str
+    kiosk_id: str | None = None
+    api_url: str | None = None
+    device_name: str | None = None
+    registered_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """An accepted check-in waiting for the backend. ``scan_id`` is its idempotency key."""
+
+    scan_id: str
+    student_id: str
+    scanned_at: datetime
+    clock_offset_ms: int
+    source: ScanSource
+    class_id: str | None = None
+    session_id: str | None = None
+    #: The pass or card nonce (the backend spots replays across kiosks with it).
+    nonce: str | None = None
+    kind: TokenKind | None = None
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    """An event waiting for the backend; ``event_id`` is its idempotency key."""
+
+    event_id: str
+    kind: str
+    at: datetime
+    data: Mapping[str, str | int | bool | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinAck:
+    """The backend's answer for one uploaded check-in, from a fully parsed 2xx.
+
+    ``seq`` is the backend's change sequence for a ``created``/``duplicate``/``flagged`` item;
+    a ``rejected`` one has a ``reason`` instead.
+    """
+
+    scan_id: str
+    status: ServerStatus
+    seq: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """What the kiosk tells the backend about itself, every minute or so."""
+
+    version: str
+    queue_depth: int
+    parked: int
+    last_upload_at: datetime | None
+    last_pull_at: datetime | None
+    roster_seq: int
+    camera_state: str
+    clock_offset_ms: int
+
+
+# -- the store ------------------------------------------------------------------------------
+#
+# One unit of work sees three ports over the same transaction: the roster (cached roster and
+# this kiosk's identity), the check-in ledger, and the outbox to the backend. Each service's
+# unit of work names the narrowest of them it needs; the store hands over one object that is
+# all three (:class:`StoreSnapshot` to read, :class:`StoreTransaction` to write).
+
+
+class RosterReader(Protocol):
+    """The cached roster and the kiosk's identity."""
 
     @property
     def roster(self) -> CachedRoster | None:
         """None until a roster was applied (a kiosk that was never provisioned)."""
         ...
+
+    def identity(self) -> KioskIdentity | None:
+        """The pinned tenant and kiosk (None before any roster or registration)."""
+        ...
+
+
+class RosterWriter(RosterReader, Protocol):
+    def apply_roster(self, update: RosterUpdate, pulled_at: datetime) -> None:
+        """Apply a validated roster (all or nothing, within the transaction)."""
+        ...
+
+    def pin_identity(
+        self,
+        tenant_id: str,
+        tenant_slug: str,
+        *,
+        kiosk_id: str | None = None,
+        api_url: str | None = None,
+        device_name: str | None = None,
+        registered_at: datetime | None = None,
+    ) -> None:
+        """Bind the database to one tenant (and, once registered, one kiosk id)."""
+        ...
+
+    def wipe_roster(self) -> None:
+        """Forget the roster (device revoked); the ledger and its outbox stay."""
+        ...
+
+
+class LedgerReader(Protocol):
+    """The check-in ledger: every scan, spent passes, and small named values."""
 
     @property
     def history(self) -> CheckinHistory: ...
@@ -125,32 +231,10 @@ class LedgerReader(Protocol):
 
     def student_scans(self, student_id: str, limit: int) -> Sequence[ScanRecord]: ...
 
-    def counts(self) -> dict[str, int]:
-        """Outbox figures: pending, parked, sent, events_pending, events_parked."""
-        ...
-
     def state(self, key: str) -> str | None: ...
-
-    def identity(self) -> dict[str, Any] | None:
-        """The pinned tenant and kiosk (``tenant_id``, ``tenant_slug``, ``kiosk_id``, ...)."""
-        ...
-
-    def pending_checkins(self, limit: int) -> list[dict[str, Any]]:
-        """Oldest unacknowledged check-ins, as upload items."""
-        ...
-
-    def pending_events(self, limit: int) -> list[dict[str, Any]]: ...
-
-    def parked_checkins(self) -> list[ScanRecord]: ...
-
-    def parked_reasons(self) -> dict[str, str]:
-        """Why the backend refused each parked check-in, by scan id."""
-        ...
 
 
 class LedgerWriter(LedgerReader, Protocol):
-    """One write transaction on the store thread: everything commits or nothing does."""
-
     def record_scan(self, record: ScanRecord) -> None: ...
 
     def spend_pass(
@@ -159,26 +243,37 @@ class LedgerWriter(LedgerReader, Protocol):
 
     def add_event(self, event: Event) -> None: ...
 
-    def apply_roster(self, update: RosterUpdate, pulled_at: datetime) -> None: ...
+    def set_state(self, key: str, value: str) -> None: ...
 
     def prune(self, now: datetime) -> int:
         """Forget spent pass nonces long expired at ``now``; returns how many."""
         ...
 
-    def set_state(self, key: str, value: str) -> None: ...
 
-    def pin_identity(
-        self,
-        tenant_id: str,
-        tenant_slug: str,
-        *,
-        kiosk_id: str | None = None,
-        api_url: str | None = None,
-        device_name: str | None = None,
-        registered_at: datetime | None = None,
-    ) -> None: ...
+class OutboxReader(Protocol):
+    """What waits for the backend, and what it refused."""
 
-    def acknowledge(self, results: Iterable[Mapping[str, Any]], now: datetime) -> int: ...
+    def counts(self) -> dict[str, int]:
+        """Outbox figures: pending, parked, sent, events_pending, events_parked."""
+        ...
+
+    def pending_checkins(self, limit: int) -> list[OutboxItem]:
+        """Oldest unacknowledged check-ins."""
+        ...
+
+    def pending_events(self, limit: int) -> list[OutboxEvent]: ...
+
+    def parked_checkins(self) -> list[ScanRecord]: ...
+
+    def parked_reasons(self) -> dict[str, str]:
+        """Why the backend refused each parked check-in, by scan id."""
+        ...
+
+
+class OutboxWriter(OutboxReader, Protocol):
+    def acknowledge(self, results: Iterable[CheckinAck], now: datetime) -> int:
+        """Record the backend's answers; only pending rows change. Returns how many did."""
+        ...
 
     def park(self, scan_id: str, reason: str) -> None: ...
 
@@ -188,19 +283,23 @@ class LedgerWriter(LedgerReader, Protocol):
 
     def park_events(self, event_ids: Iterable[str]) -> None: ...
 
-    def wipe_roster(self) -> None:
-        """Forget the roster (device revoked); the ledger and its outbox stay."""
-        ...
+
+class StoreSnapshot(RosterReader, LedgerReader, OutboxReader, Protocol):
+    """One consistent read-only snapshot of the store."""
+
+
+class StoreTransaction(StoreSnapshot, RosterWriter, LedgerWriter, OutboxWriter, Protocol):
+    """One write transaction on the store thread: everything commits or nothing does."""
 
     def wipe(self) -> None:
-        """Forget everything of the tenant (staff sign-out)."""
+        """Forget everything of the tenant: roster, identity, ledger, outbox (staff sign-out)."""
         ...
 
 
 class Store(Protocol):
     """The local store: one writer thread, separate readers."""
 
-    def write(self, work: Callable[[LedgerWriter], T]) -> T:
+    def write(self, work: Callable[[StoreTransaction], T]) -> T:
         """Run ``work`` in one transaction on the store thread and return its result.
 
         Raises:
@@ -208,7 +307,7 @@ class Store(Protocol):
         """
         ...
 
-    def read(self, work: Callable[[LedgerReader], T]) -> T:
+    def read(self, work: Callable[[StoreSnapshot], T]) -> T:
         """Run ``work`` on a read-only snapshot in the calling thread."""
         ...
 
@@ -297,11 +396,11 @@ class BackendApi(Protocol):
 
     def pull_roster(self, since: int) -> Answer: ...
 
-    def push_checkins(self, items: Sequence[Mapping[str, Any]]) -> Answer: ...
+    def push_checkins(self, items: Sequence[OutboxItem]) -> Answer: ...
 
-    def push_events(self, events: Sequence[Mapping[str, Any]]) -> Answer: ...
+    def push_events(self, events: Sequence[OutboxEvent]) -> Answer: ...
 
-    def heartbeat(self, payload: Mapping[str, Any]) -> Answer: ...
+    def heartbeat(self, report: Heartbeat) -> Answer: ...
 
     def promotion_check(self, student_id: str) -> Answer: ...
 

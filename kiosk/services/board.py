@@ -12,7 +12,12 @@ from datetime import datetime
 
 from kiosk.domain.eligibility import Eligibility, classes_since_promotion, evaluate
 from kiosk.domain.model import Rank, Student
-from kiosk.domain.ports import Clock, LedgerReader, ScanRecord, Store
+from kiosk.domain.ports import (
+    Clock,
+    ScanRecord,
+    Store,
+    StoreSnapshot,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +94,11 @@ class BoardService:
         at = now or self._clock.now()
         wanted = filters or BoardFilter()
 
-        def read(ledger: LedgerReader) -> list[BoardRow]:
-            roster = ledger.roster
+        def read(snapshot: StoreSnapshot) -> list[BoardRow]:
+            roster = snapshot.roster
             if roster is None:
                 return []
-            local = ledger.local_attendance()
+            local = snapshot.local_attendance()
             zone = roster.settings.zone
             rows = []
             for student in roster.all_students():
@@ -115,12 +120,12 @@ class BoardService:
     ) -> StudentDetail | None:
         at = now or self._clock.now()
 
-        def read(ledger: LedgerReader) -> StudentDetail | None:
-            roster = ledger.roster
+        def read(snapshot: StoreSnapshot) -> StudentDetail | None:
+            roster = snapshot.roster
             student = roster.student(student_id) if roster else None
             if roster is None or student is None:
                 return None
-            local = ledger.local_attendance(student_id).get(student_id, [])
+            local = snapshot.local_attendance(student_id).get(student_id, [])
             count = classes_since_promotion(student, roster.seq, local)
             row = BoardRow(
                 student=student,
@@ -128,6 +133,6 @@ class BoardService:
                 next_rank=roster.rules.next_rank(student.program_id, student.rank_id),
                 eligibility=evaluate(student, roster.rules, count, at, roster.settings.zone),
             )
-            return StudentDetail(row=row, recent=ledger.student_scans(student_id, recent))
+            return StudentDetail(row=row, recent=snapshot.student_scans(student_id, recent))
 
         return self._store.read(read)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, Protocol
 
 from kiosk.domain.decision import (
     OUTCOME_HEADLINE,
@@ -25,13 +25,14 @@ from kiosk.domain.decision import (
     decide_manual,
 )
 from kiosk.domain.eligibility import Eligibility, classes_since_promotion, evaluate
-from kiosk.domain.model import Rank, TenantSettings
+from kiosk.domain.model import Rank
 from kiosk.domain.ports import (
     CachedRoster,
     Clock,
     Event,
     LedgerWriter,
     NotSavedError,
+    RosterReader,
     ScanRecord,
     ScanSource,
     Store,
@@ -135,19 +136,9 @@ def _verified_student(decision: Decision) -> str | None:
     return None
 
 
-class _LocalWindow:
-    """The cached roster with this kiosk's own check-in window."""
-
-    def __init__(self, roster: CachedRoster, minutes: int) -> None:
-        self._roster = roster
-        self._settings = replace(roster.settings, checkin_window_minutes=minutes)
-
-    @property
-    def settings(self) -> TenantSettings:
-        return self._settings
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._roster, name)
+class CheckinUnit(RosterReader, LedgerWriter, Protocol):
+    """What one check-in touches: the roster it is decided against, the ledger it is recorded
+    in (an accepted check-in's row is also its outbox row)."""
 
 
 class OverrideProblem(StrEnum):
@@ -205,14 +196,11 @@ class CheckInService:
         """
         self._local_window = minutes
 
-    def _roster(self, ledger: LedgerWriter) -> CachedRoster | None:
-        roster = ledger.roster
-        minutes = self._configured_window
-        if minutes is None:
-            minutes = self._local_window
-        if roster is None or minutes is None:
-            return roster
-        return cast(CachedRoster, _LocalWindow(roster, minutes))
+    def _window(self) -> int | None:
+        """This kiosk's check-in window: the installer's, else staff's (None: the academy's)."""
+        if self._configured_window is not None:
+            return self._configured_window
+        return self._local_window
 
     def handle_scan(self, text: str, source: ScanSource, now: datetime | None = None) -> ScanResult:
         """Decide one scanned text and record it; never raises for bad input or a full disk."""
@@ -231,11 +219,13 @@ class CheckInService:
         at = now or self._clock.now()
         offset = self._clock.offset_ms
 
-        def unit(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
-            roster = self._roster(ledger)
+        def unit(ledger: CheckinUnit) -> tuple[Decision, ScanResult]:
+            roster = ledger.roster
             if roster is None:
                 return self._not_ready(ScanSource.MANUAL, at)
-            decision = decide_manual(student_id, roster, ledger.history, at)
+            decision = decide_manual(
+                student_id, roster, ledger.history, at, window_minutes=self._window()
+            )
             return self._record(
                 ledger, roster, decision, ScanSource.MANUAL, at, offset, "", staff_id
             )
@@ -255,8 +245,8 @@ class CheckInService:
         at = now or self._clock.now()
         offset = self._clock.offset_ms
 
-        def unit(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
-            roster = self._roster(ledger)
+        def unit(ledger: CheckinUnit) -> tuple[Decision, ScanResult]:
+            roster = ledger.roster
             original = next((r for r in ledger.recent_scans(500) if r.scan_id == scan_id), None)
             if roster is None or original is None or original.student_id is None:
                 raise OverrideError(
@@ -270,7 +260,14 @@ class CheckInService:
                     OverrideProblem.NOT_IN_ROSTER, "that student is not in the roster"
                 )
             # Staff decided at the desk: an inactive membership is what they may override.
-            decision = decide_manual(student.id, roster, ledger.history, at, allow_inactive=True)
+            decision = decide_manual(
+                student.id,
+                roster,
+                ledger.history,
+                at,
+                allow_inactive=True,
+                window_minutes=self._window(),
+            )
             decision = replace(decision, detail=f"override of {scan_id}")
             outcome = self._record(
                 ledger, roster, decision, ScanSource.MANUAL, at, offset, "", staff_id
@@ -296,17 +293,17 @@ class CheckInService:
 
     def _scan_unit(
         self,
-        ledger: LedgerWriter,
+        ledger: CheckinUnit,
         reading: TokenReading,
         digest: str,
         source: ScanSource,
         at: datetime,
         offset: int,
     ) -> tuple[Decision, ScanResult]:
-        roster = self._roster(ledger)
+        roster = ledger.roster
         if roster is None:
             return self._not_ready(source, at)
-        decision = decide(reading, roster, ledger.history, at)
+        decision = decide(reading, roster, ledger.history, at, window_minutes=self._window())
         return self._record(ledger, roster, decision, source, at, offset, digest, None)
 
     def _not_ready(self, source: ScanSource, at: datetime) -> tuple[Decision, ScanResult]:
@@ -323,7 +320,7 @@ class CheckInService:
 
     def _record(
         self,
-        ledger: LedgerWriter,
+        ledger: CheckinUnit,
         roster: CachedRoster,
         decision: Decision,
         source: ScanSource,
@@ -413,13 +410,13 @@ class CheckInService:
 
     def _run(
         self,
-        unit: Callable[[LedgerWriter], tuple[Decision, ScanResult]],
+        unit: Callable[[CheckinUnit], tuple[Decision, ScanResult]],
         source: ScanSource,
         at: datetime,
     ) -> ScanResult:
         decided: list[tuple[Decision, ScanResult]] = []
 
-        def remembering(ledger: LedgerWriter) -> tuple[Decision, ScanResult]:
+        def remembering(ledger: CheckinUnit) -> tuple[Decision, ScanResult]:
             decided.append(unit(ledger))
             return decided[-1]
 

@@ -12,7 +12,11 @@ import logging
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from kiosk.domain.ports import LedgerReader, LedgerWriter, Store
+from kiosk.domain.ports import (
+    LedgerReader,
+    LedgerWriter,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +102,8 @@ class PreferencesService:
         self._store = store
 
     def load(self) -> KioskPreferences:
-        def read(ledger: LedgerReader) -> str | None:
-            return ledger.state(_KEY)
+        def read(snapshot: LedgerReader) -> str | None:
+            return snapshot.state(_KEY)
 
         return KioskPreferences.from_json(self._store.read(read))
 
@@ -108,12 +112,8 @@ class PreferencesService:
         stored = preferences.normalized()
         text = stored.to_json()
 
-        def write(ledger: LedgerWriter) -> None:
-            ledger.set_state(_KEY, text)
+        def write(tx: LedgerWriter) -> None:
+            tx.set_state(_KEY, text)
 
         self._store.write(write)
         return stored
-
-    def update(self, **changes: Any) -> KioskPreferences:
-        """Change some preferences, keep the rest."""
-        return self.save(replace(self.load(), **changes))

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.domain.ports import Clock, LedgerReader, LedgerWriter, Store
+from kiosk.domain.ports import (
+    Clock,
+    RosterReader,
+    Store,
+    StoreTransaction,
+)
 from kiosk.domain.roster import parse_roster
 
 
@@ -39,8 +44,8 @@ class ProvisioningService:
         self._clock = clock
 
     def pinned_tenant_id(self) -> str | None:
-        def read(ledger: LedgerReader) -> str | None:
-            roster = ledger.roster
+        def read(snapshot: RosterReader) -> str | None:
+            roster = snapshot.roster
             return roster.tenant_id if roster else None
 
         return self._store.read(read)
@@ -55,16 +60,16 @@ class ProvisioningService:
         at = now or self._clock.now()
         update = parse_roster(document, expected_tenant_id=self.pinned_tenant_id())
 
-        def apply(ledger: LedgerWriter) -> None:
-            ledger.apply_roster(update, at)
+        def apply(tx: StoreTransaction) -> None:
+            tx.apply_roster(update, at)
             # Every pull lands here, on the store thread: the regular moment to forget spent
             # pass nonces, so that used_passes stays as small as the passes still valid.
-            ledger.prune(at)
+            tx.prune(at)
 
         self._store.write(apply)
 
-        def total(ledger: LedgerReader) -> int:
-            roster = ledger.roster
+        def total(snapshot: RosterReader) -> int:
+            roster = snapshot.roster
             return roster.student_count() if roster else 0
 
         return RosterSummary(

@@ -21,11 +21,13 @@ from kiosk.domain.model import Rank, Student
 from kiosk.domain.ports import (
     BackendError,
     Clock,
-    LedgerReader,
-    LedgerWriter,
+    KioskIdentity,
+    OutboxWriter,
+    RosterReader,
     ScanRecord,
     SetupApi,
     Store,
+    StoreSnapshot,
 )
 from kiosk.services.staff import ACCOUNT_ACCESS
 from kiosk.services.sync import RosterFreshness, SyncStatus
@@ -121,6 +123,33 @@ def freshness_of(
     return RosterFreshness.FRESH
 
 
+@dataclass(frozen=True, slots=True)
+class RosterFacts:
+    """What the health panel, the settings and the wizard show of the roster and this kiosk
+    (all zero before a roster was applied)."""
+
+    key_ids: tuple[str, ...] = ()
+    seq: int = 0
+    students: int = 0
+    time_zone: str = ""
+    checkin_window_minutes: int | None = None
+    classes: int = 0
+    identity: KioskIdentity | None = None
+
+    def to_json(self) -> dict[str, object]:
+        identity = self.identity
+        return {
+            "keyIds": list(self.key_ids),
+            "seq": self.seq,
+            "students": self.students,
+            "timeZone": self.time_zone,
+            "checkinWindowMinutes": self.checkin_window_minutes,
+            "classes": self.classes,
+            "kioskId": identity.kiosk_id if identity else None,
+            "apiUrl": identity.api_url if identity else None,
+        }
+
+
 class ReceptionService:
     """Staff-facing reads and the few staff writes that are not check-ins."""
 
@@ -128,9 +157,9 @@ class ReceptionService:
         self._store = store
         self._clock = clock
 
-    def _rows(self, ledger: LedgerReader, records: Iterable[ScanRecord]) -> list[ScanRow]:
-        roster = ledger.roster
-        reasons = ledger.parked_reasons()
+    def _rows(self, snapshot: StoreSnapshot, records: Iterable[ScanRecord]) -> list[ScanRow]:
+        roster = snapshot.roster
+        reasons = snapshot.parked_reasons()
         rows = []
         for record in records:
             student = roster.student(record.student_id) if roster and record.student_id else None
@@ -140,17 +169,17 @@ class ReceptionService:
 
     def recent(self, limit: int = 50) -> list[ScanRow]:
         """The latest scans, failures included, newest first."""
-        return self._store.read(lambda ledger: self._rows(ledger, ledger.recent_scans(limit)))
+        return self._store.read(lambda snapshot: self._rows(snapshot, snapshot.recent_scans(limit)))
 
     def parked(self) -> list[ScanRow]:
         """Check-ins the backend refused, with its reasons, oldest first."""
-        return self._store.read(lambda ledger: self._rows(ledger, ledger.parked_checkins()))
+        return self._store.read(lambda snapshot: self._rows(snapshot, snapshot.parked_checkins()))
 
     def requeue(self, scan_id: str) -> bool:
         """Send a parked check-in again (after staff fixed the cause on the backend)."""
 
-        def write(ledger: LedgerWriter) -> bool:
-            return ledger.requeue_parked(scan_id)
+        def write(tx: OutboxWriter) -> bool:
+            return tx.requeue_parked(scan_id)
 
         return self._store.write(write)
 
@@ -158,8 +187,8 @@ class ReceptionService:
         """Students whose name contains ``text`` (case-insensitive), for manual check-in."""
         wanted = text.strip()
 
-        def read(ledger: LedgerReader) -> list[StudentMatch]:
-            roster = ledger.roster
+        def read(snapshot: RosterReader) -> list[StudentMatch]:
+            roster = snapshot.roster
             if roster is None or not wanted:
                 return []
             return [
@@ -172,17 +201,16 @@ class ReceptionService:
     def tenant(self) -> dict[str, str] | None:
         """Tenant name, slug and branding colours of the cached roster (None before one)."""
 
-        def read(ledger: LedgerReader) -> dict[str, str] | None:
-            roster = ledger.roster
+        def read(snapshot: RosterReader) -> dict[str, str] | None:
+            roster = snapshot.roster
             if roster is None:
-                identity = ledger.identity()
+                identity = snapshot.identity()
                 if identity is None:
                     return None
-                slug = str(identity.get("tenant_slug") or "")
                 return {
-                    "id": str(identity.get("tenant_id") or ""),
-                    "slug": slug,
-                    "name": slug,
+                    "id": identity.tenant_id,
+                    "slug": identity.tenant_slug,
+                    "name": identity.tenant_slug,
                     "primary": "",
                     "accent": "",
                     "logo": "",
@@ -205,10 +233,10 @@ class ReceptionService:
         """Queue and roster figures when this kiosk has no backend to sync with."""
         now = self._clock.now()
 
-        def read(ledger: LedgerReader) -> SyncStatus:
-            counts = ledger.counts()
-            roster = ledger.roster
-            upload = ledger.state("last_upload_at")
+        def read(snapshot: StoreSnapshot) -> SyncStatus:
+            counts = snapshot.counts()
+            roster = snapshot.roster
+            upload = snapshot.state("last_upload_at")
             pulled = roster.pulled_at if roster else None
             freshness = (
                 freshness_of(
@@ -236,32 +264,31 @@ class ReceptionService:
 
         return self._store.read(read)
 
-    def roster_facts(self) -> dict[str, Any]:
+    def roster_facts(self) -> RosterFacts:
         """Roster facts for the health panel: key ids, seq, size, time zone, check-in window."""
 
-        def read(ledger: LedgerReader) -> dict[str, Any]:
-            roster = ledger.roster
-            identity = ledger.identity() or {}
+        def read(snapshot: RosterReader) -> RosterFacts:
+            roster = snapshot.roster
+            identity = snapshot.identity()
             if roster is None:
-                return {"keyIds": [], "kioskId": identity.get("kiosk_id")}
-            return {
-                "keyIds": list(roster.key_ids),
-                "seq": roster.seq,
-                "students": roster.student_count(),
-                "timeZone": roster.settings.time_zone,
-                "checkinWindowMinutes": roster.settings.checkin_window_minutes,
-                "classes": len(roster.classes),
-                "kioskId": identity.get("kiosk_id"),
-                "apiUrl": identity.get("api_url"),
-            }
+                return RosterFacts(identity=identity)
+            return RosterFacts(
+                key_ids=roster.key_ids,
+                seq=roster.seq,
+                students=roster.student_count(),
+                time_zone=roster.settings.time_zone,
+                checkin_window_minutes=roster.settings.checkin_window_minutes,
+                classes=len(roster.classes),
+                identity=identity,
+            )
 
         return self._store.read(read)
 
     def catalogue(self) -> list[tuple[str, str, list[Rank]]]:
         """Programs of the academy with their ranks in order: the board's filter choices."""
 
-        def read(ledger: LedgerReader) -> list[tuple[str, str, list[Rank]]]:
-            roster = ledger.roster
+        def read(snapshot: RosterReader) -> list[tuple[str, str, list[Rank]]]:
+            roster = snapshot.roster
             if roster is None:
                 return []
             rules = roster.rules
@@ -275,8 +302,8 @@ class ReceptionService:
     def known_names(self) -> list[str]:
         """Every student name of the roster: what a diagnostics bundle must not contain."""
 
-        def read(ledger: LedgerReader) -> list[str]:
-            roster = ledger.roster
+        def read(snapshot: RosterReader) -> list[str]:
+            roster = snapshot.roster
             return [s.display_name for s in roster.all_students()] if roster else []
 
         return self._store.read(read)

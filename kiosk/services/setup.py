@@ -14,12 +14,14 @@ from enum import StrEnum
 from kiosk.domain.ports import (
     BackendError,
     Clock,
-    LedgerReader,
-    LedgerWriter,
+    KioskIdentity,
+    RosterReader,
+    RosterWriter,
     SecretVault,
     SetupApi,
     StorageError,
     Store,
+    StoreTransaction,
 )
 
 log = logging.getLogger(__name__)
@@ -102,10 +104,10 @@ class SetupService:
             ) from None
         now = self._clock.now()
         before = self.identity()
-        previous_kiosk = str(before.get("kiosk_id") or "") if before else ""
+        previous_kiosk = before.kiosk_id if before else None
 
-        def pin(ledger: LedgerWriter) -> None:
-            ledger.pin_identity(
+        def pin(tx: RosterWriter) -> None:
+            tx.pin_identity(
                 registration.tenant_id,
                 registration.tenant_slug,
                 kiosk_id=registration.kiosk_id,
@@ -130,9 +132,11 @@ class SetupService:
             token_persistent=self._vault.persistent,
         )
 
-    def identity(self) -> dict[str, object] | None:
-        def read(ledger: LedgerReader) -> dict[str, object] | None:
-            return ledger.identity()
+    def identity(self) -> KioskIdentity | None:
+        """The academy this kiosk serves and, once registered, its kiosk id and backend."""
+
+        def read(snapshot: RosterReader) -> KioskIdentity | None:
+            return snapshot.identity()
 
         return self._store.read(read)
 
@@ -144,11 +148,11 @@ class SetupService:
         """
         identity = self.identity()
 
-        def wipe(ledger: LedgerWriter) -> tuple[int, int]:
-            counts = ledger.counts()
+        def wipe(tx: StoreTransaction) -> tuple[int, int]:
+            counts = tx.counts()
             if (counts["pending"] or counts["parked"]) and not force:
                 return counts["pending"], counts["parked"]
-            ledger.wipe()
+            tx.wipe()
             return 0, 0
 
         pending, parked = self._store.write(wipe)
@@ -160,10 +164,9 @@ class SetupService:
                 pending=pending,
                 parked=parked,
             )
-        if identity and identity.get("kiosk_id"):
-            self._vault.delete_device_token(str(identity["kiosk_id"]))
+        if identity and identity.kiosk_id:
+            self._vault.delete_device_token(identity.kiosk_id)
 
     def registered_at(self) -> datetime | None:
         identity = self.identity()
-        value = identity.get("registered_at") if identity else None
-        return datetime.fromisoformat(str(value)) if value else None
+        return identity.registered_at if identity else None

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from kiosk.domain.ports import Clock, LedgerReader, LedgerWriter, Store
+from kiosk.domain.ports import (
+    Clock,
+    LedgerReader,
+    LedgerWriter,
+    Store,
+)
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 #: Failures allowed before the first lockout, then each failure doubles the wait.
@@ -104,18 +109,18 @@ class PinService:
         self._clock = clock
 
     def is_set(self, role: PinRole) -> bool:
-        return self._store.read(lambda ledger: ledger.state(f"pin:{role.value}")) is not None
+        return self._store.read(lambda snapshot: snapshot.state(f"pin:{role.value}")) is not None
 
     def set_pin(self, role: PinRole, pin: str) -> None:
         if not (pin.isdigit() and 4 <= len(pin) <= 12):
             raise PinError("a PIN has 4 to 12 digits")
         stored = hash_pin(pin)
-        self._store.write(lambda ledger: ledger.set_state(f"pin:{role.value}", stored))
+        self._store.write(lambda tx: tx.set_state(f"pin:{role.value}", stored))
 
     def lock_state(self) -> PinCheck:
-        def read(ledger: LedgerReader) -> PinCheck:
-            failures = int(ledger.state("pin:failures") or 0)
-            until_text = ledger.state("pin:locked_until")
+        def read(snapshot: LedgerReader) -> PinCheck:
+            failures = int(snapshot.state("pin:failures") or 0)
+            until_text = snapshot.state("pin:locked_until")
             until = datetime.fromisoformat(until_text) if until_text else None
             if until is not None and until <= self._clock.now():
                 until = None
@@ -129,7 +134,7 @@ class PinService:
         if state.locked:
             return state
         hashes = self._store.read(
-            lambda ledger: {role: ledger.state(f"pin:{role.value}") for role in PinRole}
+            lambda snapshot: {role: snapshot.state(f"pin:{role.value}") for role in PinRole}
         )
         # The staff PIN opens everything; the instructor PIN opens instructor screens.
         roles = [PinRole.STAFF] if wanted is PinRole.STAFF else [PinRole.INSTRUCTOR, PinRole.STAFF]
@@ -140,18 +145,18 @@ class PinService:
                 return PinCheck(ok=True, role=role)
         now = self._clock.now()
 
-        def fail(ledger: LedgerWriter) -> PinCheck:
-            failures = int(ledger.state("pin:failures") or 0) + 1
-            ledger.set_state("pin:failures", str(failures))
+        def fail(tx: LedgerWriter) -> PinCheck:
+            failures = int(tx.state("pin:failures") or 0) + 1
+            tx.set_state("pin:failures", str(failures))
             wait = lockout_for(failures)
             until = now + wait if wait else None
             if until is not None:
-                ledger.set_state("pin:locked_until", until.isoformat())
+                tx.set_state("pin:locked_until", until.isoformat())
             return PinCheck(ok=False, locked_until=until, failures=failures)
 
         return self._store.write(fail)
 
     @staticmethod
-    def _reset_failures(ledger: LedgerWriter) -> None:
-        ledger.set_state("pin:failures", "0")
-        ledger.set_state("pin:locked_until", "")
+    def _reset_failures(tx: LedgerWriter) -> None:
+        tx.set_state("pin:failures", "0")
+        tx.set_state("pin:locked_until", "")

@@ -25,7 +25,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -39,13 +39,19 @@ from kiosk.domain.ports import (
     BackendApi,
     BackendError,
     BatchRejected,
+    CheckinAck,
     DeviceRevoked,
     Forbidden,
-    LedgerReader,
-    LedgerWriter,
+    Heartbeat,
+    OutboxEvent,
+    OutboxItem,
+    OutboxWriter,
     RetryLater,
+    RosterReader,
     SecretVault,
     Store,
+    StoreSnapshot,
+    StoreTransaction,
     TransientError,
 )
 from kiosk.domain.roster import RosterError
@@ -204,32 +210,65 @@ class PullReport:
     retry_after: float | None = None
 
 
-def _parse_checkin_results(body: Any, sent: set[str]) -> list[dict[str, Any]]:
-    """Validate every per-item answer, or refuse the whole answer (then nothing is acked)."""
-    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+def _parse_checkin_results(body: object, sent: set[str]) -> list[CheckinAck]:
+    """Validate every per-item answer, or refuse the whole answer (then nothing is acked).
+
+    ``body`` is the parsed JSON of a 2xx: anything at all, until checked here.
+    """
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, list):
         raise TransientError("check-in answer has no results list")
-    parsed: list[dict[str, Any]] = []
-    for item in body["results"]:
-        if not isinstance(item, dict) or item.get("scanId") not in sent:
+    parsed: list[CheckinAck] = []
+    for item in results:
+        scan_id = item.get("scanId") if isinstance(item, dict) else None
+        if not isinstance(scan_id, str) or scan_id not in sent:
             raise TransientError("check-in answer names an item that was not sent")
         try:
             status = ServerStatus(str(item.get("status")))
         except ValueError:
             raise TransientError("check-in answer has an unknown status") from None
         seq = item.get("seq")
-        if status is not ServerStatus.REJECTED and (
-            not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
-        ):
-            raise TransientError("check-in answer lacks a seq")
-        parsed.append(
-            {
-                "scanId": item["scanId"],
-                "status": status.value,
-                "seq": seq,
-                "reason": str(item.get("reason") or "")[:200],
-            }
-        )
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            if status is not ServerStatus.REJECTED:
+                raise TransientError("check-in answer lacks a seq")
+            seq = None
+        parsed.append(CheckinAck(scan_id, status, seq, str(item.get("reason") or "")[:200]))
     return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """Queue and roster figures read from one snapshot of the store."""
+
+    pending: int
+    parked: int
+    events_pending: int
+    roster_seq: int
+    roster_students: int
+    roster_pulled_at: datetime | None
+    last_upload_at: datetime | None
+    stale_hours: int
+    max_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionVerdict:
+    """The backend's promotion check of one student (``POST /api/promotions/check``)."""
+
+    eligible: bool
+    next_steps: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, body: object) -> PromotionVerdict | None:
+        """The verdict in a parsed answer (None when the answer is not one)."""
+        if not isinstance(body, dict) or not isinstance(body.get("eligible"), bool):
+            return None
+
+        def texts(value: object) -> tuple[str, ...]:
+            return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+        return cls(body["eligible"], texts(body.get("nextSteps")), texts(body.get("reasons")))
 
 
 class SyncEngine:
@@ -257,34 +296,32 @@ class SyncEngine:
 
     # -- status ---------------------------------------------------------------------------
 
-    def _update(self, **changes: Any) -> None:
+    def _update(self, change: Callable[[SyncStatus], SyncStatus]) -> None:
         with self._lock:
-            self._status = replace(self._status, **changes)
+            self._status = change(self._status)
 
     def status(self) -> SyncStatus:
         """The current status, with queue and roster figures read fresh from the store."""
 
-        def read(ledger: LedgerReader) -> dict[str, Any]:
-            counts = ledger.counts()
-            roster = ledger.roster
-            upload = ledger.state("last_upload_at")
-            pull = ledger.state("roster_pulled_at")
-            return {
-                "pending": counts["pending"],
-                "parked": counts["parked"],
-                "events_pending": counts["events_pending"],
-                "roster_seq": roster.seq if roster else 0,
-                "roster_students": roster.student_count() if roster else 0,
-                "roster_pulled_at": datetime.fromisoformat(pull) if pull else None,
-                "last_upload_at": datetime.fromisoformat(upload) if upload else None,
-                "stale_hours": roster.settings.roster_stale_hours if roster else 0,
-                "max_hours": roster.settings.roster_max_age_hours if roster else 0,
-            }
+        def read(snapshot: StoreSnapshot) -> _Figures:
+            counts = snapshot.counts()
+            roster = snapshot.roster
+            upload = snapshot.state("last_upload_at")
+            pull = snapshot.state("roster_pulled_at")
+            return _Figures(
+                pending=counts["pending"],
+                parked=counts["parked"],
+                events_pending=counts["events_pending"],
+                roster_seq=roster.seq if roster else 0,
+                roster_students=roster.student_count() if roster else 0,
+                roster_pulled_at=datetime.fromisoformat(pull) if pull else None,
+                last_upload_at=datetime.fromisoformat(upload) if upload else None,
+                stale_hours=roster.settings.roster_stale_hours if roster else 0,
+                max_hours=roster.settings.roster_max_age_hours if roster else 0,
+            )
 
         figures = self._store.read(read)
-        stale_hours = figures.pop("stale_hours")
-        max_hours = figures.pop("max_hours")
-        pulled = figures["roster_pulled_at"]
+        pulled = figures.roster_pulled_at
         age_seconds: int | None = None
         if pulled is None:
             freshness = RosterFreshness.NONE
@@ -292,9 +329,9 @@ class SyncEngine:
             age = self._clock.now() - pulled
             # A clock offset learnt after the pull can put it a little "in the future".
             age_seconds = max(0, int(age.total_seconds()))
-            if age > timedelta(hours=max_hours):
+            if age > timedelta(hours=figures.max_hours):
                 freshness = RosterFreshness.TOO_OLD
-            elif age > timedelta(hours=stale_hours):
+            elif age > timedelta(hours=figures.stale_hours):
                 freshness = RosterFreshness.STALE
             else:
                 freshness = RosterFreshness.FRESH
@@ -304,15 +341,21 @@ class SyncEngine:
                 roster_freshness=freshness,
                 roster_age_seconds=age_seconds,
                 last_pull_at=self._status.last_pull_at or pulled,
-                **figures,
+                pending=figures.pending,
+                parked=figures.parked,
+                events_pending=figures.events_pending,
+                roster_seq=figures.roster_seq,
+                roster_students=figures.roster_students,
+                roster_pulled_at=pulled,
+                last_upload_at=figures.last_upload_at,
             )
 
     # -- session and time ----------------------------------------------------------------
 
     def _kiosk_id(self) -> str:
-        def read(ledger: LedgerReader) -> str | None:
-            identity = ledger.identity()
-            return str(identity["kiosk_id"]) if identity and identity["kiosk_id"] else None
+        def read(snapshot: RosterReader) -> str | None:
+            identity = snapshot.identity()
+            return identity.kiosk_id if identity else None
 
         kiosk_id = self._store.read(read)
         if not kiosk_id:
@@ -333,8 +376,8 @@ class SyncEngine:
         if abs(offset - self._clock.offset_ms) < _OFFSET_NOISE_MS:
             return
         self._clock.set_offset_ms(offset)
-        self._store.write(lambda ledger: ledger.set_state("clock_offset_ms", str(offset)))
-        self._update(clock_offset_ms=offset)
+        self._store.write(lambda tx: tx.set_state("clock_offset_ms", str(offset)))
+        self._update(lambda status: replace(status, clock_offset_ms=offset))
         if abs(offset) > SKEW_WARNING_MS:
             log.warning("kiosk clock is %.0f s off the backend's", offset / 1000)
 
@@ -359,7 +402,7 @@ class SyncEngine:
     def _on_revoked(self) -> None:
         """A revoked device forgets the roster; check-ins not yet uploaded are kept."""
         log.warning("device token revoked: wiping the roster cache")
-        self._store.write(lambda ledger: ledger.wipe_roster())
+        self._store.write(lambda tx: tx.wipe_roster())
 
     def _call(self, request: Callable[[], Answer]) -> Answer:
         """Run a request in a session: refresh once on 401, then give up to staff."""
@@ -378,7 +421,15 @@ class SyncEngine:
                 ) from None
         self._learn_time(answer)
         now = self._clock.now()
-        self._update(online=True, last_contact_at=now, staff_needed=None, staff_needed_reason=None)
+        self._update(
+            lambda status: replace(
+                status,
+                online=True,
+                last_contact_at=now,
+                staff_needed=None,
+                staff_needed_reason=None,
+            )
+        )
         return answer
 
     def _failed(self, error: BaseException) -> str:
@@ -386,39 +437,45 @@ class SyncEngine:
         if isinstance(error, StaffNeeded | Forbidden):
             reason = error.reason if isinstance(error, StaffNeeded) else StaffNeededReason.FORBIDDEN
             self._update(
-                staff_needed=message, staff_needed_reason=reason, last_error=message, online=False
+                lambda status: replace(
+                    status,
+                    staff_needed=message,
+                    staff_needed_reason=reason,
+                    last_error=message,
+                    online=False,
+                )
             )
         else:
-            self._update(last_error=message, online=False)
+            self._update(lambda status: replace(status, last_error=message, online=False))
         return message
 
     # -- upload ----------------------------------------------------------------------------
 
-    def _push(self, items: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    def _push(self, items: Sequence[OutboxItem]) -> tuple[int, int]:
         """Send items; split on a whole-batch rejection; park a poison item on its own."""
         try:
             answer = self._call(lambda: self._api.push_checkins(items))
         except BatchRejected as exc:
             if len(items) == 1:
                 reason = f"{_WHOLE_REFUSAL}{exc.status}: {exc}"[:200]
-                scan_id = str(items[0]["scanId"])
-                self._store.write(lambda ledger: ledger.park(scan_id, reason))
+                scan_id = items[0].scan_id
+                self._store.write(lambda tx: tx.park(scan_id, reason))
                 log.warning("check-in %s parked: %s", scan_id, reason)
                 return 0, 1
             middle = len(items) // 2
             sent_a, parked_a = self._push(items[:middle])
             sent_b, parked_b = self._push(items[middle:])
             return sent_a + sent_b, parked_a + parked_b
-        results = _parse_checkin_results(answer.body, {str(i["scanId"]) for i in items})
+        results = _parse_checkin_results(answer.body, {item.scan_id for item in items})
         now = self._clock.now()
 
-        def acknowledge(ledger: LedgerWriter) -> int:
-            changed = ledger.acknowledge(results, now)
-            ledger.set_state("last_upload_at", now.isoformat())
+        def acknowledge(tx: StoreTransaction) -> int:
+            changed = tx.acknowledge(results, now)
+            tx.set_state("last_upload_at", now.isoformat())
             return changed
 
         self._store.write(acknowledge)
-        parked = sum(1 for r in results if r["status"] == ServerStatus.REJECTED.value)
+        parked = sum(1 for ack in results if ack.status is ServerStatus.REJECTED)
         return len(results) - parked, parked
 
     def upload_once(self) -> UploadReport:
@@ -426,7 +483,9 @@ class SyncEngine:
         sent = parked = 0
         try:
             while True:
-                batch = self._store.read(lambda ledger: ledger.pending_checkins(self.batch_size))
+                batch = self._store.read(
+                    lambda snapshot: snapshot.pending_checkins(self.batch_size)
+                )
                 if not batch:
                     break
                 batch_sent, batch_parked = self._push(batch)
@@ -439,18 +498,20 @@ class SyncEngine:
             return self._upload_failed(exc, sent, parked, exc.retry_after)
         except (BackendError, StaffNeeded) as exc:
             return self._upload_failed(exc, sent, parked, None)
-        self._update(last_upload_at=self._clock.now(), last_error=None)
+        self._update(
+            lambda status: replace(status, last_upload_at=self._clock.now(), last_error=None)
+        )
         return UploadReport(sent=sent, parked=parked, remaining=0)
 
     def _upload_failed(
         self, error: BaseException, sent: int, parked: int, retry_after: float | None
     ) -> UploadReport:
         message = self._failed(error)
-        remaining = self._store.read(lambda ledger: ledger.counts())["pending"]
+        remaining = self._store.read(lambda snapshot: snapshot.counts())["pending"]
         log.info("upload stopped: %s (%d left)", message, remaining)
         return UploadReport(sent, parked, remaining, message, retry_after)
 
-    def _push_events(self, events: list[dict[str, Any]]) -> int:
+    def _push_events(self, events: list[OutboxEvent]) -> int:
         answer = self._call(lambda: self._api.push_events(events))
         body = answer.body if isinstance(answer.body, dict) else {}
         accepted, rejected = body.get("accepted"), body.get("rejected", [])
@@ -460,13 +521,13 @@ class SyncEngine:
         # Refused events come back as {eventId, reason}: malformed, never worth a retry.
         refused = [str(r.get("eventId")) for r in rejected if isinstance(r, dict)]
         named = set(done) | set(refused)
-        if not named or not named <= {str(e["eventId"]) for e in events}:
+        if not named or not named <= {event.event_id for event in events}:
             raise TransientError("event answer names no event that was sent")
 
-        def acknowledge(ledger: LedgerWriter) -> None:
-            ledger.acknowledge_events(done)
+        def acknowledge(tx: OutboxWriter) -> None:
+            tx.acknowledge_events(done)
             # Refused events are kept for the diagnostics bundle but never retried.
-            ledger.park_events(refused)
+            tx.park_events(refused)
 
         self._store.write(acknowledge)
         return len(done)
@@ -479,7 +540,7 @@ class SyncEngine:
         """Upload pending events until none is left or a request fails."""
         accepted = 0
         try:
-            while events := self._store.read(lambda ledger: ledger.pending_events(limit)):
+            while events := self._store.read(lambda snapshot: snapshot.pending_events(limit)):
                 accepted += self._push_events(events)
         except RetryLater as exc:
             return StepReport(accepted, self._failed(exc), exc.retry_after)
@@ -492,18 +553,18 @@ class SyncEngine:
 
     def send_heartbeat(self) -> StepReport:
         status = self.status()
-        payload = {
-            "version": __version__,
-            "queueDepth": status.pending,
-            "parked": status.parked,
-            "lastUploadAt": status.last_upload_at.isoformat() if status.last_upload_at else None,
-            "lastPullAt": status.last_pull_at.isoformat() if status.last_pull_at else None,
-            "rosterSeq": status.roster_seq,
-            "cameraState": self._camera_state(),
-            "clockOffsetMs": status.clock_offset_ms,
-        }
+        report = Heartbeat(
+            version=__version__,
+            queue_depth=status.pending,
+            parked=status.parked,
+            last_upload_at=status.last_upload_at,
+            last_pull_at=status.last_pull_at,
+            roster_seq=status.roster_seq,
+            camera_state=self._camera_state(),
+            clock_offset_ms=status.clock_offset_ms,
+        )
         try:
-            self._call(lambda: self._api.heartbeat(payload))
+            self._call(lambda: self._api.heartbeat(report))
         except RetryLater as exc:
             return StepReport(error=self._failed(exc), retry_after=exc.retry_after)
         except (BackendError, StaffNeeded) as exc:
@@ -515,8 +576,8 @@ class SyncEngine:
     def pull_once(self) -> PullReport:
         """Pull the roster changes since our ``seq`` and apply them atomically."""
 
-        def local_seq(ledger: LedgerReader) -> int:
-            roster = ledger.roster
+        def local_seq(snapshot: RosterReader) -> int:
+            roster = snapshot.roster
             return roster.seq if roster else 0
 
         since = self._store.read(local_seq)
@@ -537,7 +598,9 @@ class SyncEngine:
         except RosterError as exc:
             # Garbage from the server: keep the roster we have, say why, try again later.
             return PullReport(error=self._failed(TransientError(f"roster refused: {exc}")))
-        self._update(last_pull_at=self._clock.now(), last_error=None)
+        self._update(
+            lambda status: replace(status, last_pull_at=self._clock.now(), last_error=None)
+        )
         return PullReport(
             applied=True, full=summary.full, seq=summary.seq, students=summary.students_total
         )
@@ -550,14 +613,14 @@ class SyncEngine:
         self.heartbeat_once()
         return self.status()
 
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+    def promotion_check(self, student_id: str) -> PromotionVerdict | None:
         """The backend's own evaluation, when it can be reached (instructor board)."""
         try:
             answer = self._call(lambda: self._api.promotion_check(student_id))
         except (BackendError, StaffNeeded) as exc:
             self._failed(exc)
             return None
-        return answer.body if isinstance(answer.body, dict) else None
+        return PromotionVerdict.from_json(answer.body)
 
 
 class LoopClock(Protocol):

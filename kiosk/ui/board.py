@@ -6,8 +6,7 @@ screen. When the backend is reachable, "Check with TatamiTech" asks for its own 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Slot
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.model import Rank
 from kiosk.services.board import BoardFilter, BoardRow, StudentDetail
+from kiosk.services.sync import PromotionVerdict
 from kiosk.ui.dialogs import StaffDialog, heading, muted
 from kiosk.ui.i18n import (
     QT_TRANSLATE_NOOP,
@@ -360,7 +360,7 @@ class InstructorBoard(StaffDialog):
         sync = self._services.sync
         self._tasks.run(lambda: sync.promotion_check(student_id), self._on_promotion_checked)
 
-    def _on_promotion_checked(self, answer: Mapping[str, Any] | None) -> None:
+    def _on_promotion_checked(self, answer: PromotionVerdict | None) -> None:
         self.check_button.setEnabled(self._services.sync.connected)
         if answer is None:
             self.online_result.setText(
@@ -369,13 +369,10 @@ class InstructorBoard(StaffDialog):
                 )
             )
             return
-        eligible = bool(answer.get("eligible"))
-        steps = answer.get("nextSteps") or []
-        reasons = answer.get("reasons") or []
         verdict = (
             translate("Board", "TatamiTech says: eligible")
-            if eligible
+            if answer.eligible
             else translate("Board", "TatamiTech says: not yet")
         )
-        extra = "; ".join(str(s) for s in (steps or reasons)[:3])
+        extra = "; ".join((answer.next_steps or answer.reasons)[:3])
         self.online_result.setText(f"{verdict}" + (f" ({extra})" if extra else ""))

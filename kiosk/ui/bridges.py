@@ -11,13 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeAlias
 
+import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 
 from kiosk.services.checkin import ScanResult
 from kiosk.services.sync import SyncStatus
+
+#: A camera frame or a prepared preview: rows × columns (× channels) of bytes.
+Pixels: TypeAlias = NDArray[np.uint8]
 
 
 class ScanBridge(QObject):
@@ -32,11 +37,11 @@ class ScanBridge(QObject):
     code_previewed = Signal(str)
 
     def deliver(self, result: ScanResult, latency: float | None) -> None:
-        """Any thread: hand a result to the GUI thread."""
+        """From any thread: hand a result to the GUI thread."""
         self.result_ready.emit(result, latency)
 
     def preview_code(self, text: str) -> None:
-        """Any thread: a test scan (set-up wizard, settings); nothing is recorded."""
+        """From any thread: a test scan (set-up wizard, settings); nothing is recorded."""
         self.code_previewed.emit(text)
 
 
@@ -50,7 +55,7 @@ class SyncBridge(QObject):
     status_changed = Signal(object)
 
     def publish(self, status: SyncStatus) -> None:
-        """Any thread."""
+        """From any thread."""
         self.status_changed.emit(status)
 
 
@@ -74,7 +79,7 @@ class FrameBridge(QObject):
         self,
         parent: QObject | None = None,
         *,
-        prepare: Callable[[Any, tuple[int, int], bool], Any] | None = None,
+        prepare: Callable[[Pixels, tuple[int, int], bool], Pixels] | None = None,
     ) -> None:
         """``prepare(pixels, (width, height), mirror)`` returns BGRA pixels that cover the
         target (the composition root passes OpenCV's, which runs without the GIL); without it
@@ -109,7 +114,7 @@ class FrameBridge(QObject):
         with self._lock:
             self._active = active
 
-    def offer(self, pixels: Any, captured_at: float | None = None) -> None:
+    def offer(self, pixels: Pixels, captured_at: float | None = None) -> None:
         """Camera thread: a BGR ``uint8`` array (height × width × 3) to show.
 
         The conversion and scaling happen here, off the GUI thread; the GUI only paints.
@@ -176,6 +181,6 @@ class FrameBridge(QObject):
             self.frame_shown.emit()
 
     def report_status(self, state: str, detail: str) -> None:
-        """Any thread: the camera's state changed."""
+        """From any thread: the camera's state changed."""
         self.state = state
         self.status_changed.emit(state, detail)

@@ -31,6 +31,20 @@ from kiosk.ui.scan_screen import PreviewWidget
 translate = QCoreApplication.translate
 
 
+def source_label(spec: str) -> str:
+    """A frame source as staff read it: "Camera 1 (camera:0)", "Demo feed (synthetic)"."""
+    if spec == "demo":
+        return translate("CameraSetup", "Demo feed (synthetic)")
+    kind, _, index = spec.partition(":")
+    if kind == "camera" and index.isdigit():
+        return (
+            translate("CameraSetup", "Camera %1 (%2)")
+            .replace("%1", str(int(index) + 1))
+            .replace("%2", spec)
+        )
+    return spec
+
+
 def describe_test_code(text: str, tenant_id: str) -> tuple[str, str]:
     """What a test scan read, for staff: (message, ``ok``/``warn``/``error``). Nothing is verified
     or recorded: this only proves the camera and decoder read codes."""
@@ -89,11 +103,11 @@ class CameraSetup(QWidget):
         form = QFormLayout()
         self.source = QComboBox()
         self.source.setAccessibleName(translate("CameraSetup", "Camera"))
-        choices = camera.sources()
-        for spec, label in choices:
-            self.source.addItem(label, spec)
+        specs = camera.sources()
+        for spec in specs:
+            self.source.addItem(source_label(spec), spec)
         current = camera.spec or preferences.camera
-        if current not in [spec for spec, _ in choices]:
+        if current not in specs:
             self.source.addItem(current, current)
         self.source.setCurrentIndex(max(0, self.source.findData(current)))
         self.engine = QComboBox()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.ports import KioskIdentity
 from kiosk.services.reception import StaffLogin, StaffLoginError, staff_login
 from kiosk.services.staff import ACCOUNT_ACCESS, FREE_ATTEMPTS, PinCheck, PinRole, StaffAccess
 from kiosk.ui.dialogs import StaffDialog, muted
@@ -40,7 +41,7 @@ class _PadState:
     staff_set: bool
     instructor_set: bool
     lock: PinCheck
-    identity: dict[str, object] | None
+    identity: KioskIdentity | None
 
 
 class PinDialog(StaffDialog):
@@ -72,7 +73,7 @@ class PinDialog(StaffDialog):
         self._tasks = tasks
         self._wanted = wanted
         self._locked_until: datetime | None = None
-        self._identity: dict[str, object] | None = None
+        self._identity: KioskIdentity | None = None
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
         self.pages.addWidget(self._build_pad())
@@ -177,7 +178,7 @@ class PinDialog(StaffDialog):
 
     def _on_state_read(self, state: _PadState) -> None:
         self._identity = state.identity
-        registered = bool(state.identity and state.identity.get("api_url"))
+        registered = bool(state.identity and state.identity.api_url)
         self.account_button.setVisible(registered)
         self._set_busy(False)
         if not state.staff_set and not state.instructor_set:
@@ -326,8 +327,9 @@ class PinDialog(StaffDialog):
 
     @Slot()
     def _on_sign_in_button_clicked(self) -> None:
-        identity = self._identity or {}
-        url, slug = str(identity.get("api_url") or ""), str(identity.get("tenant_slug") or "")
+        identity = self._identity
+        url = (identity.api_url or "") if identity else ""
+        slug = identity.tenant_slug if identity else ""
         email, password = self.email_edit.text().strip(), self.password_edit.text()
         self.password_edit.clear()  # the password lives only as long as this call
         if not (url and slug and email and password):

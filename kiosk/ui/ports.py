@@ -1,8 +1,9 @@
-"""What the Qt layer needs from below, as plain Python: services and two small ports.
+"""What the Qt layer needs from below, as plain Python: services and three small ports.
 
 The GUI composition root (:mod:`kiosk.gui`) fills :class:`KioskServices` from the Qt-free
-context and implements :class:`CameraPort` and :class:`SyncPort` over the adapters (scan loop,
-sync loop). The widgets know only these, so the UI never imports an adapter.
+runtime (:mod:`kiosk.runtime`), whose camera, sync runner and diagnostics files implement
+:class:`CameraPort`, :class:`SyncPort` and :class:`DiagnosticsPort`. The widgets know only
+these, so the UI never imports an adapter.
 
 Every method marked *blocking* reads the store or the network: call it through a
 :class:`~kiosk.ui.tasks.TaskManager`, never on the GUI thread.
@@ -11,10 +12,11 @@ Every method marked *blocking* reads the store or the network: call it through a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+from kiosk.domain.camera import ScanStats
 from kiosk.domain.ports import Clock, SetupApi
 from kiosk.services.board import BoardService
 from kiosk.services.checkin import CheckInService
@@ -23,7 +25,7 @@ from kiosk.services.reception import ReceptionService
 from kiosk.services.scanning import ScanCoordinator
 from kiosk.services.setup import SetupService
 from kiosk.services.staff import PinService
-from kiosk.services.sync import SyncStatus
+from kiosk.services.sync import PromotionVerdict, SyncStatus
 
 
 class ClosableSetupApi(SetupApi, Protocol):
@@ -48,12 +50,12 @@ class CameraPort(Protocol):
         """Stop the camera and decoder threads (blocking: up to a few seconds)."""
         ...
 
-    def stats(self) -> Mapping[str, Any]:
-        """Capture and decode rates, decode time, state (empty before the first start)."""
+    def stats(self) -> ScanStats:
+        """Capture and decode rates, decode time, state and engine (zeros while stopped)."""
         ...
 
-    def sources(self) -> list[tuple[str, str]]:
-        """(spec, label) choices for the set-up and settings screens."""
+    def sources(self) -> list[str]:
+        """Source specs for the set-up and settings screens (``demo``, ``camera:0``...)."""
         ...
 
     def engines(self) -> list[str]:
@@ -89,7 +91,7 @@ class SyncPort(Protocol):
         """Blocking: pull the roster now; (students in the roster, error or None)."""
         ...
 
-    def promotion_check(self, student_id: str) -> Mapping[str, Any] | None:
+    def promotion_check(self, student_id: str) -> PromotionVerdict | None:
         """Blocking: the backend's own evaluation, or None when it cannot be reached."""
         ...
 
@@ -102,6 +104,18 @@ class SyncPort(Protocol):
         ...
 
 
+class DiagnosticsPort(Protocol):
+    """The files of a diagnostics bundle: the log's recent lines in, a zip out."""
+
+    def recent_log_lines(self, limit: int = 400) -> list[str]:
+        """Blocking: the last ``limit`` lines of the kiosk's log."""
+        ...
+
+    def write_bundle(self, path: Path, files: Mapping[str, str]) -> Path:
+        """Blocking: write the (already redacted) files into a zip at ``path``."""
+        ...
+
+
 @dataclass
 class KioskServices:
     """Everything the screens use, wired once by the composition root.
@@ -110,7 +124,7 @@ class KioskServices:
         api_factory: Builds a set-up client for (base URL, tenant slug): admin login,
             registration, staff account login.
         resources: The bundled resources directory (sounds, translations).
-        log_file: The kiosk's log file (recent lines go into a diagnostics bundle).
+        diagnostics: Reads the log and writes diagnostics bundles.
         export_dir: Default folder for diagnostics bundles.
         demo_note: Shown on the idle screen in demo mode (demo PINs), else empty.
     """
@@ -126,11 +140,10 @@ class KioskServices:
     sync: SyncPort
     camera: CameraPort
     api_factory: Callable[[str, str], ClosableSetupApi]
+    diagnostics: DiagnosticsPort
     resources: Path
     version: str
     vault_persistent: bool = True
     vault_backend: str = ""
-    log_file: Path | None = None
     export_dir: Path | None = None
     demo_note: str = ""
-    extras: dict[str, Any] = field(default_factory=dict)

@@ -8,8 +8,8 @@ scan screen like any other result.
 from __future__ import annotations
 
 import logging
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,27 +100,6 @@ def _reason(row: ScanRow) -> tuple[str, str]:
 
 def _technical(detail: str) -> str:
     return translate("Reception", "Technical detail: %1").replace("%1", detail)
-
-
-def tail_lines(path: Path | None, limit: int = 400) -> list[str]:
-    """The last ``limit`` lines of a log file (empty when there is none)."""
-    if path is None or not path.is_file():
-        return []
-    with path.open("rb") as handle:
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - 256_000))
-        data = handle.read().decode("utf-8", "replace")
-    return data.splitlines()[-limit:]
-
-
-def write_bundle(path: Path, files: Mapping[str, str]) -> Path:
-    """Write a diagnostics zip (files already redacted)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, text in files.items():
-            bundle.writestr(name, text)
-    return path
 
 
 class ReceptionDialog(StaffDialog):
@@ -550,7 +529,7 @@ class ReceptionDialog(StaffDialog):
             return {
                 "status": status,
                 "facts": services.reception.roster_facts(),
-                "camera": dict(services.camera.stats()),
+                "camera": services.camera.stats(),
                 "latency": services.coordinator.latency_ms(),
                 "extra": dict(extra()),
                 "now": services.clock.now(),
@@ -596,18 +575,18 @@ class ReceptionDialog(StaffDialog):
                 else translate("Reception", "never"),
             )
             .replace("%4", freshness_name(status.roster_freshness)),
-            "keys": ", ".join(facts.get("keyIds") or []) or "—",
+            "keys": ", ".join(facts.key_ids) or "—",
             "camera": translate("Reception", "%1, %2 fps")
-            .replace("%1", camera_state_name(str(camera.get("camera_state", "off"))))
-            .replace("%2", str(camera.get("capture_fps", 0))),
+            .replace("%1", camera_state_name(camera.camera_state))
+            .replace("%2", str(camera.capture_fps)),
             "decode": translate("Reception", "%1 frames/s, %2 ms (p50), engine %3")
-            .replace("%1", str(camera.get("decode_fps", 0)))
-            .replace("%2", str(camera.get("decode_ms_p50", 0)))
-            .replace("%3", str(camera.get("engine", "?")))
+            .replace("%1", str(camera.decode_fps))
+            .replace("%2", str(camera.decode_ms_p50))
+            .replace("%3", camera.engine or "?")
             # Fewer frames while nobody is at the camera is by design, not a slow decoder.
             + (
                 translate("Reception", " (idle: fewer frames until a code shows)")
-                if camera.get("idle")
+                if camera.idle
                 else ""
             ),
             "latency": (
@@ -672,9 +651,9 @@ class ReceptionDialog(StaffDialog):
             files = diagnostics_files(
                 status=status.to_json(),
                 health={
-                    "camera": dict(services.camera.stats()),
+                    "camera": asdict(services.camera.stats()),
                     "latencyMs": services.coordinator.latency_ms(),
-                    "roster": services.reception.roster_facts(),
+                    "roster": services.reception.roster_facts().to_json(),
                     "ui": dict(extra()),
                     "tokenStorage": "keyring" if services.vault_persistent else "memory",
                 },
@@ -684,11 +663,11 @@ class ReceptionDialog(StaffDialog):
                     "eventsPending": status.events_pending,
                     "recentOutcomes": _outcome_counts(services.reception.recent(500)),
                 },
-                log_lines=tail_lines(services.log_file),
+                log_lines=services.diagnostics.recent_log_lines(),
                 names=services.reception.known_names(),
                 generated_at=services.clock.now(),
             )
-            return write_bundle(path, files)
+            return services.diagnostics.write_bundle(path, files)
 
         self._tasks.run(export, self._on_exported, self._on_export_failed)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.preferences import KioskPreferences
+from kiosk.services.reception import RosterFacts
 from kiosk.services.setup import SetupError
 from kiosk.services.staff import PinError, PinRole
 from kiosk.ui.bridges import FrameBridge, ScanBridge
@@ -78,7 +79,7 @@ class SettingsDialog(StaffDialog):
         self.tabs.addTab(self._build_pins(), translate("Settings", "PINs"))
         self.tabs.addTab(self._build_connection(), translate("Settings", "Connection"))
         self.body.addWidget(self.tabs, 1)
-        self._tasks.run(self._read_identity, self._on_identity_read)
+        self._tasks.run(services.reception.roster_facts, self._on_facts_read)
         self._tasks.run(services.reception.tenant, self._on_tenant_read)
 
     # -- sound and display ------------------------------------------------------------------
@@ -257,17 +258,19 @@ class SettingsDialog(StaffDialog):
         layout.addStretch(1)
         return page
 
-    def _read_identity(self) -> dict[str, object]:
-        identity = self._services.setup.identity() or {}
-        facts = self._services.reception.roster_facts()
-        return {**identity, **facts}
-
-    def _on_identity_read(self, info: dict[str, object]) -> None:
+    def _on_facts_read(self, facts: RosterFacts) -> None:
         services = self._services
+        identity = facts.identity
         lines = [
-            translate("Settings", "Academy: %1").replace("%1", str(info.get("tenant_slug") or "—")),
-            translate("Settings", "Kiosk id: %1").replace("%1", str(info.get("kiosk_id") or "—")),
-            translate("Settings", "Server: %1").replace("%1", str(info.get("api_url") or "—")),
+            translate("Settings", "Academy: %1").replace(
+                "%1", identity.tenant_slug if identity else "—"
+            ),
+            translate("Settings", "Kiosk id: %1").replace(
+                "%1", (identity.kiosk_id if identity else None) or "—"
+            ),
+            translate("Settings", "Server: %1").replace(
+                "%1", (identity.api_url if identity else None) or "—"
+            ),
             translate("Settings", "Device key: %1").replace(
                 "%1",
                 translate("Settings", "system keyring")
@@ -275,8 +278,7 @@ class SettingsDialog(StaffDialog):
                 else translate("Settings", "memory only (sign in again after a restart)"),
             ),
         ]
-        minutes = info.get("checkinWindowMinutes")
-        self.window_choice.set_academy_minutes(minutes if isinstance(minutes, int) else None)
+        self.window_choice.set_academy_minutes(facts.checkin_window_minutes)
         self.identity_label.setText("\n".join(lines))
         self.sync_button.setEnabled(services.sync.connected)
 

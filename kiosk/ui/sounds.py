@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl
 
 from kiosk.domain.decision import Outcome, Tone
 from kiosk.services.checkin import ScanResult
+
+if TYPE_CHECKING:
+    # Imported when sounds start: a kiosk without PySide6-Addons or audio runs silent.
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -93,7 +97,7 @@ class SoundBoard(QObject):
         self._allowed = allowed
         self._enabled = enabled and allowed
         self._volume = volume
-        self._effects: dict[str, Any] = {}
+        self._effects: dict[str, QSoundEffect] = {}
         self._started = False
         self.played: list[str] = []
         # What probing the audio output found; turning sound off and on again shows it again.

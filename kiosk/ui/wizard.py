@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.environments import PREVIEW, environment_url, is_slug
 from kiosk.services.preferences import KioskPreferences
+from kiosk.services.reception import RosterFacts
 from kiosk.services.setup import SetupError, SetupResult
 from kiosk.services.staff import PinRole
 from kiosk.ui.bridges import FrameBridge, ScanBridge
@@ -550,12 +551,9 @@ class SetupWizard(QDialog):
         if self.camera is not None and tenant:
             self.camera.tenant_id = tenant.get("id", "")
 
-    def _on_facts_read(self, facts: dict[str, object]) -> None:
+    def _on_facts_read(self, facts: RosterFacts) -> None:
         if self.kiosk is not None:
-            minutes = facts.get("checkinWindowMinutes")
-            self.kiosk.checkin_window.set_academy_minutes(
-                int(minutes) if isinstance(minutes, int) else None
-            )
+            self.kiosk.checkin_window.set_academy_minutes(facts.checkin_window_minutes)
 
     def _fill_summary(self) -> None:
         lines = []
