@@ -216,7 +216,6 @@ def make_videos(
 
 def live_run(pipeline: DecodePipeline, gate: IdleGate, index: int, image: np.ndarray) -> list[str]:
     """What the scan loop's decoder does with one frame (every frame analysed)."""
-    pipeline.focus = gate.focus_at(index)
     result: PipelineResult = pipeline.run(image)
     gate.observe(index, result)
     return result.texts

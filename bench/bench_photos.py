@@ -38,11 +38,10 @@ sys.path.insert(0, str(REPO))
 
 from kiosk.adapters.decoders import available_engines, make_engine  # noqa: E402
 from kiosk.adapters.frames import IMAGE_SUFFIXES, load_image  # noqa: E402
-from kiosk.adapters.scan_pipeline import DecodePipeline, IdleGate  # noqa: E402
+from kiosk.adapters.scan_pipeline import DecodePipeline  # noqa: E402
 
 SETS = ("qr-samples", "qr-zxing-blackbox")
 QR = zxingcpp.BarcodeFormat.QRCodeModel2
-HELD_FRAMES = 8  # a photo held in front of the camera for a quarter of a second
 
 
 @dataclass
@@ -73,19 +72,6 @@ def baseline(image: np.ndarray) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(gray, formats=QR)]
 
 
-def held(image: np.ndarray) -> list[str]:
-    """The live pipeline on the same image held for a few frames, as the scan loop runs it:
-    after a few frames without a read, its candidate regions get the extra effort."""
-    pipeline, gate = DecodePipeline.default(), IdleGate(quiet_frames=0)
-    for index in range(HELD_FRAMES):
-        pipeline.focus = gate.focus_at(index)
-        result = pipeline.run(image)
-        gate.observe(index, result)
-        if result.texts:
-            return result.texts
-    return []
-
-
 def decoders() -> dict[str, Callable[[np.ndarray], list[str]]]:
     found: dict[str, Callable[[np.ndarray], list[str]]] = {
         "zxing-cpp, plain (baseline)": baseline,
@@ -95,7 +81,6 @@ def decoders() -> dict[str, Callable[[np.ndarray], list[str]]]:
             found[f"{name} (kiosk's engine settings)"] = make_engine(name).decode
     live, stills = DecodePipeline.default(), DecodePipeline.default()
     found["kiosk pipeline, live, one frame"] = live.decode
-    found[f"kiosk pipeline, live, held {HELD_FRAMES} frames"] = held
     found["kiosk pipeline, stills (decode command)"] = lambda i: stills.run(i, thorough=True).texts
     return found
 
@@ -180,7 +165,7 @@ def main() -> int:
         "\n'kiosk's engine settings': each engine as the kiosk calls it (zxing-cpp: plain text "
         "mode, so binary and ECI payloads come out as decoded text, not as zxing-cpp's "
         "human-readable rendering). The stills pipeline is what 'tatami-kiosk decode' runs; the "
-        "live pipeline is what the camera runs (one frame, or the image held still)."
+        "live pipeline is what the camera runs on every frame."
     )
     return 0
 

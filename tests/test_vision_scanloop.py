@@ -211,7 +211,7 @@ def test_rate_limiter_reports_the_real_rate(video: Path) -> None:
     base = DecodePipeline.default()
     loop = ScanLoop(
         VideoFileSource(video, loop=True),
-        Counting(base.primary, base.config),
+        Counting(base.primary),
         lambda c: None,
         max_decode_fps=5,
     )

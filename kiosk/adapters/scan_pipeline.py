@@ -4,30 +4,22 @@ Camera thread: ``source.read()`` → :class:`FrameMailbox` (one slot, newest fra
 Decoder thread: newest frame → :class:`DecodePipeline` → :class:`~kiosk.domain.debounce.Debouncer`
 → ``on_code``. Callbacks run on these worker threads and must be cheap (hand over and return).
 
-The pipeline is the plain library first: one zxing-cpp call on the greyscale frame, which is
-what reads nearly every code on a kiosk's frames (``bench/bench_decode.py`` measures it against
-exactly that call). What it adds costs nothing while nothing happens:
+The live pipeline is the plain library: one zxing-cpp call on the greyscale frame. Measured on
+footage it was never tuned on (``bench/bench_decode.py``), everything wave 1 built around that
+call cost more than it read, and was removed (issue 18): a first pass on a downscaled copy, a
+texture detector with full-resolution decodes of its regions, a periodic full-frame pass, and
+upscaled and binariser retries on regions held in view without a read (same cards read, two
+more frames of 1 417, at four to five times the cost of an empty frame).
 
-1. When nothing was read, a cheap texture detector on a 640-px copy finds code-like regions
-   (dense edges in a compact blob). They are the idle mode's sign of activity; they are not
-   decoded on their own.
-2. Extra effort only where the loop has seen a code-like region for several frames without a
-   read (:meth:`IdleGate.focus_at`): that region is cropped and read upscaled (small codes) and
-   with zxing-cpp's global-histogram binariser (uneven light). A poster gets that effort for a
-   second or two after it first shows up, then never again while it stays.
-3. Stills (``thorough``: ``tatami-kiosk decode``, a card under test) get the same two retries on
-   the whole image and on every candidate region. Measured on two sets of real photographs
-   (``bench/bench_photos.py``), they read three and two more images than zxing-cpp alone and
-   never a wrong text.
+Stills (``thorough``: ``tatami-kiosk decode``, a card under test) get two retries on the whole
+image when the first call reads nothing: upscaled twice (small codes) and with zxing-cpp's
+global-histogram binariser (uneven light, blur). On the two sets of real photographs
+(``bench/bench_photos.py``) they read three and two more images than zxing-cpp alone, and never
+a wrong text. The pyzbar fallback that stills had is gone: one more image on the first set,
+none on the second, and pyzbar's own misreads.
 
-Removed in wave 2 (issue 18), because on footage the pipeline was not tuned on they cost more
-than they read: the first pass on a downscaled copy, decoding every candidate region at full
-resolution on every frame, the periodic full-frame pass, and the pyzbar fallback on stills (one
-more image on the first photo set, none on the second, and pyzbar's misread texts).
-
-The scan loop adds an idle mode (:class:`IdleGate`): after a quiet spell (no code, no new
-candidate region) it analyses every ``stride``-th frame only, and every frame again as soon as
-a code or a new region shows up.
+The scan loop adds an idle mode (:class:`IdleGate`): after a quiet spell (no code read) it
+analyses every ``stride``-th frame only, and every frame again as soon as a code is read.
 """
 
 from __future__ import annotations
@@ -38,7 +30,7 @@ import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -57,9 +49,6 @@ from kiosk.domain.debounce import Debouncer
 
 log = logging.getLogger(__name__)
 
-Box = tuple[int, int, int, int]  # x, y, width, height in full-resolution pixels
-SAME_REGION = 0.5  # intersection over union at which two candidate regions are the same one
-
 
 def text_fingerprint(text: str) -> str:
     """Short, non-reversible tag of a payload for logs (payloads are never logged)."""
@@ -73,62 +62,33 @@ class PipelineResult:
     texts: list[str]
     stage: str
     engine: str
-    # Candidate regions the detector found (empty when the first pass read a code): the idle
-    # mode's sign of activity, and where extra effort may go on later frames.
-    regions: tuple[Box, ...] = ()
-
-
-@dataclass(frozen=True)
-class PipelineConfig:
-    """Knobs of :class:`DecodePipeline`; the defaults are the measured choice.
-
-    Attributes:
-        analysis_width: Width of the downscaled copy the region detector works on.
-        min_code_side: Smallest code side (full-resolution px) the detector looks for.
-        max_regions: Most candidate regions reported per frame.
-        upscale_below: Regions (and stills) up to this side (px) are retried at twice the size.
-        edge_threshold: Morphological gradient (grey levels) that counts as an edge.
-        density_levels: Shares of edge pixels that make a window look like a code, tried in
-            turn to split a code from texture around it.
-    """
-
-    analysis_width: int = 640
-    min_code_side: int = 110
-    max_regions: int = 3
-    upscale_below: int = 1600
-    edge_threshold: int = 24
-    density_levels: tuple[float, ...] = (0.3, 0.5, 0.65)
 
 
 class DecodePipeline:
-    """The engine on the greyscale frame, then extra effort on regions the loop points at.
+    """The engine on the greyscale frame; on stills, two retries on the whole image.
 
     Args:
-        primary: Engine for every pass (zxing-cpp by default).
-        config: Pipeline knobs.
+        primary: The engine (zxing-cpp by default).
+        upscale_below: Stills up to this side (px) are retried at twice the size.
 
-    Thread-safe as far as the pipeline goes (it keeps no per-frame state); the scan loop still
-    uses one per decoder thread, and ``focus`` is set by that thread.
+    Engines that do not find light-on-dark codes themselves (pyzbar, OpenCV) get the negative
+    of every other live frame (a dark-mode phone is read within two frames) and of every still.
+    One pipeline per decoder thread (it counts frames for that alternation).
     """
 
-    def __init__(
-        self, primary: DecoderEngine | None = None, config: PipelineConfig | None = None
-    ) -> None:
+    def __init__(self, primary: DecoderEngine | None = None, *, upscale_below: int = 1600) -> None:
         self.primary = primary if primary is not None else make_engine(default_engine_name())
-        self.config = config or PipelineConfig()
-        # Regions the scan loop has seen for several frames without a read (IdleGate.focus_at):
-        # the only places live frames spend extra effort on.
-        self.focus: Sequence[Box] = ()
-        self._kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
-        # The global-histogram binariser is zxing-cpp only; other engines get the upscale only.
+        self.upscale_below = upscale_below
+        self._frames = 0
+        # The global-histogram binariser is zxing-cpp's; other engines get the upscale only.
         self._histogram = (
             ZxingEngine(binarizer="global") if isinstance(self.primary, ZxingEngine) else None
         )
 
     @classmethod
-    def default(cls, config: PipelineConfig | None = None) -> DecodePipeline:
+    def default(cls) -> DecodePipeline:
         """The kiosk's pipeline: zxing-cpp (or the best engine that loads here)."""
-        return cls(make_engine(default_engine_name()), config)
+        return cls(make_engine(default_engine_name()))
 
     @property
     def name(self) -> str:
@@ -139,178 +99,61 @@ class DecodePipeline:
         """Texts found in ``image`` (the engine protocol, for benchmarks)."""
         return self.run(image).texts
 
-    @staticmethod
-    def _read(engine: DecoderEngine, image: Image) -> list[str]:
-        """``engine`` on ``image``, then on its negative when the engine does not invert."""
-        texts = engine.decode(image)
-        if texts or engine.inverts:
-            return texts
-        return engine.decode(cv2.bitwise_not(image))
-
     def run(self, image: Image, *, thorough: bool = False) -> PipelineResult:
         """Decode one frame.
 
         Args:
             image: BGR or grayscale frame.
-            thorough: Every retry on the whole image and on every candidate region (stills,
-                staff testing a card), not only on the regions in ``focus``.
+            thorough: The retries too (stills, staff testing a card).
         """
-        cfg = self.config
+        self._frames += 1
         gray = to_gray(image)
-        texts = self.primary.decode(gray)
+        engine = self.primary
+        texts = engine.decode(gray)
         if texts:
-            return PipelineResult(texts, "full", self.primary.name)
+            return PipelineResult(texts, "full", engine.name)
+        if not engine.inverts and (thorough or self._frames % 2 == 0):
+            texts = engine.decode(cv2.bitwise_not(gray))
+            if texts:
+                return PipelineResult(texts, "inverted", engine.name)
         if thorough:
             texts = self._retry(gray)
             if texts:
-                return PipelineResult(texts, "full-retry", self.primary.name)
-        height, width = gray.shape
-        scale = min(1.0, cfg.analysis_width / width)
-        small = (
-            cv2.resize(
-                gray, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
-            )
-            if scale < 1.0
-            else gray
-        )
-        found = tuple(self.candidate_regions(small, scale, (width, height)))
-        boxes = list(found) if thorough else list(self.focus)
-        for x, y, w, h in boxes:
-            texts = self._retry(gray[y : y + h, x : x + w])
-            if texts:
-                return PipelineResult(texts, "region-retry", self.primary.name, found)
-        return PipelineResult([], "none", self.primary.name, found)
+                return PipelineResult(texts, "retry", engine.name)
+        return PipelineResult([], "none", engine.name)
 
-    def _retry(self, crop: Image) -> list[str]:
-        """The measured extra effort: upscaled (small codes), then a global binariser."""
-        if crop.size == 0:
-            return []
-        if max(crop.shape) <= self.config.upscale_below:
-            bigger = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-            texts = self._read(self.primary, bigger)
+    def _retry(self, gray: Image) -> list[str]:
+        """The measured extra effort for stills: upscaled, then a global binariser."""
+        if max(gray.shape) <= self.upscale_below:
+            bigger = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+            texts = self.primary.decode(bigger)
+            if not texts and not self.primary.inverts:
+                texts = self.primary.decode(cv2.bitwise_not(bigger))
             if texts:
                 return texts
-        if self._histogram is not None:
-            return self._histogram.decode(crop)
-        return self._read(self.primary, crop) if not self.primary.inverts else []
-
-    def candidate_regions(
-        self, small: Image, scale: float, full_size: tuple[int, int]
-    ) -> list[Box]:
-        """Code-like regions of the downscaled image, as full-resolution boxes, best first.
-
-        A QR code is a compact blob where nearly every window holds light/dark edges; walls,
-        floors and people mostly do not. Text posters do, so this over-selects a little; a false
-        region costs one small decode, never a false scan.
-        """
-        cfg = self.config
-        gradient = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, self._kernel)
-        _, edges = cv2.threshold(gradient, cfg.edge_threshold, 255, cv2.THRESH_BINARY)
-        # Edge density on a half-size grid: 2×2 averaging is half the box filter, 4× cheaper,
-        # and contours on the smaller grid are cheaper still.
-        grid_w, grid_h = (edges.shape[1] + 1) // 2, (edges.shape[0] + 1) // 2
-        grid = cv2.resize(edges, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
-        grid_scale = scale * grid_w / small.shape[1]
-        window = max(3, int(cfg.min_code_side * grid_scale / 4) | 1)
-        density = cv2.blur(grid, (window, window))
-        min_side = cfg.min_code_side * grid_scale * 0.6
-        max_side = max(grid_w, grid_h) * 0.95
-        full_w, full_h = full_size
-        scored: list[tuple[float, Box]] = []
-        taken: list[tuple[int, int, int, int]] = []
-        # A code next to other texture (a poster, a chequered mat) merges with it at the low
-        # threshold; stricter thresholds split it off. The first threshold that isolates a
-        # blob wins; later ones inside an already taken blob are skipped.
-        for level in cfg.density_levels:
-            _, dense = cv2.threshold(density, int(255 * level), 255, cv2.THRESH_BINARY)
-            contours, _ = cv2.findContours(dense, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            for contour in contours:
-                x, y, w, h = cv2.boundingRect(contour)
-                if min(w, h) < min_side or max(w, h) > max_side:
-                    continue
-                area = cv2.contourArea(contour)
-                if max(w, h) > 2.5 * min(w, h) or area < 0.45 * w * h:
-                    continue
-                if any(
-                    x >= tx - 1 and y >= ty - 1 and x + w <= tx + tw + 1 and y + h <= ty + th + 1
-                    for tx, ty, tw, th in taken
-                ):
-                    continue
-                taken.append((x, y, w, h))
-                # Grow by a quiet zone's worth: the blob stops short of the code's edge.
-                pad = 0.12 * max(w, h) + window
-                x0 = max(0, int((x - pad) / grid_scale))
-                y0 = max(0, int((y - pad) / grid_scale))
-                x1 = min(full_w, int((x + w + pad) / grid_scale) + 1)
-                y1 = min(full_h, int((y + h + pad) / grid_scale) + 1)
-                scored.append((float(area) * level, (x0, y0, x1 - x0, y1 - y0)))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        return [box for _, box in scored[: cfg.max_regions]]
-
-
-def overlap(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    inter_w = min(ax + aw, bx + bw) - max(ax, bx)
-    inter_h = min(ay + ah, by + bh) - max(ay, by)
-    if inter_w <= 0 or inter_h <= 0:
-        return 0.0
-    inter = inter_w * inter_h
-    return inter / (aw * ah + bw * bh - inter)
+        return self._histogram.decode(gray) if self._histogram is not None else []
 
 
 class IdleGate:
-    """Which frames the decoder analyses: every one while something happens, fewer when idle.
+    """Which frames the decoder analyses: every one while codes come, fewer when idle.
 
-    A frame shows activity when the pipeline read a code on it or its detector found a candidate
-    region not seen before. Regions that stay put (posters, a chequered mat) are learnt as the
-    background, so a cluttered but empty lobby still counts as quiet. Regions that came with a
-    code (first seen since the activity began that ended in a read) are not background: a card
-    held where the last one was is new again. After ``quiet_frames`` frames without activity
-    the gate lets through only every ``stride``-th frame; the first activity lets every frame
-    through again. A code that appears while idle is therefore read at most ``stride - 1``
-    frames later than with every frame analysed.
-
-    The gate also says where extra effort is worth it (:meth:`focus_at`): a region seen on the
-    last analysed frame, first seen at least ``focus_after`` frames ago and at most
-    ``focus_for`` frames ago, that is, something code-like held in view for a moment without
-    a read. A poster stops getting that effort after ``focus_for`` frames.
+    After ``quiet_frames`` frames without a code read, the gate lets through only every
+    ``stride``-th frame; the first read lets every frame through again. A code that appears
+    while idle is therefore read at most ``stride - 1`` frames later than with every frame
+    analysed (each analysed frame gets the whole decode).
 
     Counts are in source frame indices (frames the mailbox dropped count as passed), so the
     behaviour does not depend on timing. Not thread-safe: the decoder thread owns it.
 
     Args:
-        quiet_frames: Frames without activity before idling (0: never idle).
+        quiet_frames: Frames without a read before idling (0: never idle).
         stride: Analyse every n-th frame while idle (1: every frame).
-        forget_frames: A region not seen for this many frames is forgotten.
-        max_known: Most background regions remembered (least recently seen ones go first).
-        focus_after: Frames a region must have been in view before it gets extra effort.
-        focus_for: Frames after which a region in view gets no more extra effort.
-        max_focus: Most regions given extra effort on one frame (the youngest first).
     """
 
-    def __init__(
-        self,
-        quiet_frames: int = 45,
-        stride: int = 3,
-        *,
-        forget_frames: int = 180,
-        max_known: int = 32,
-        focus_after: int = 3,
-        focus_for: int = 60,
-        max_focus: int = 1,
-    ) -> None:
+    def __init__(self, quiet_frames: int = 45, stride: int = 3) -> None:
         self.quiet_frames = quiet_frames
         self.stride = stride
-        self.focus_after = focus_after
-        self.focus_for = focus_for
-        self.max_focus = max_focus
-        self._forget = forget_frames
-        self._max_known = max_known
-        self._known: list[tuple[Box, int, int]] = []  # region, index first seen, last seen
         self._last_activity: int | None = None
-        self._burst_start = 0  # first activity after the last quiet spell
         self._last_analysed: int | None = None
         self.analysed = 0
         self.skipped = 0
@@ -334,49 +177,14 @@ class IdleGate:
         self.skipped += 1
         return False
 
-    def focus_at(self, index: int) -> list[Box]:
-        """Regions worth extra effort on frame ``index``: in view on the last analysed frame,
-        for at least ``focus_after`` and at most ``focus_for`` frames, youngest first."""
-        last = self._last_analysed
-        if last is None or index <= last:
-            return []
-        ripe = [
-            (first, box)
-            for box, first, seen in self._known
-            if seen == last and self.focus_after <= index - first <= self.focus_for
-        ]
-        ripe.sort(reverse=True)
-        return [box for _, box in ripe[: self.max_focus]]
-
     def observe(self, index: int, result: PipelineResult) -> None:
         """Record what the pipeline found on the analysed frame ``index``."""
         self.analysed += 1
         if self._last_analysed is None or index < self._last_analysed:
-            self._last_activity = self._burst_start = index  # start (or restart) awake
-            self._known = []
-        was_idle = self.idle_at(index)
+            self._last_activity = index  # start (or restart) awake
         self._last_analysed = index
-        self._known = [k for k in self._known if index - k[2] <= self._forget]
-        active = bool(result.texts)
-        for box in result.regions:
-            for n, (known, first, _) in enumerate(self._known):
-                if overlap(box, known) >= SAME_REGION:
-                    # The first box seen is kept: a region drifting away (a person walking)
-                    # turns into a new one, which is activity.
-                    self._known[n] = (known, first, index)
-                    break
-            else:
-                self._known.append((box, index, index))
-                active = True
-        if active:
-            if was_idle:
-                self._burst_start = index
-            self._last_activity = index
         if result.texts:
-            self._known = [k for k in self._known if k[1] < self._burst_start]
-        if len(self._known) > self._max_known:
-            self._known.sort(key=lambda item: item[2])
-            del self._known[: len(self._known) - self._max_known]
+            self._last_activity = index
 
 
 def default_engine_name() -> str:
@@ -489,7 +297,7 @@ class ScanLoop:
         max_decode_fps: Upper bound of decode attempts per second.
         cpu_budget: Share of one core the decoder may use; when decoding gets slower (a busy
             machine), the decode rate drops to stay within it, and ``stats()`` shows the real rate.
-        idle_after: Frames with no code and no new candidate region after which the decoder
+        idle_after: Frames with no code read after which the decoder
             analyses only every ``idle_stride``-th frame (0: analyse every frame). 45 frames is
             1.5 s at 30 fps.
         idle_stride: Frames per analysed frame while idle (see :class:`IdleGate`); 3 is the
@@ -675,7 +483,6 @@ class ScanLoop:
             started = self._clock()
             cpu_started = time.thread_time()
             try:
-                self.pipeline.focus = self._idle.focus_at(frame.index)
                 result = self.pipeline.run(frame.image)
             except Exception:
                 self._errors += 1
