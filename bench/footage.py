@@ -58,7 +58,7 @@ def _url(server: Any, student_id: str) -> str:
 TOKEN_FORMS: dict[str, TokenForm] = {
     "JWS": _card("jws"),
     "URL ?token=JWS": _url,
-    "compact (CWT, base45)": _card("compact"),
+    "compact (CWT in base45)": _card("compact"),
 }
 
 
