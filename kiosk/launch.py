@@ -64,13 +64,16 @@ def window_expected(args: Sequence[str]) -> bool:
     return source != "stdin"
 
 
-def _academy(args: Sequence[str]) -> str | None:
-    if "--demo" in args:
-        return DEMO_ACADEMY
+def _facts(args: Sequence[str]) -> tuple[str | None, str]:
+    """The academy's name and the interface language for the start-up screen."""
     from kiosk.adapters.paths import resolve_paths
-    from kiosk.adapters.startup_peek import academy_name
+    from kiosk.adapters.startup_peek import startup_facts
 
-    return academy_name(resolve_paths(_option(args, "--data-dir")).database)
+    language = os.environ.get("TATAMI_LANGUAGE", "")
+    if "--demo" in args:
+        return DEMO_ACADEMY, language or "auto"
+    facts = startup_facts(resolve_paths(_option(args, "--data-dir")).database)
+    return facts.academy, language or facts.language
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +100,8 @@ def _show_splash(args: Sequence[str]) -> Any:
     windowed = os.environ.get("TATAMI_WINDOWED", "") == "1" or os.environ.get(
         "TATAMI_FULLSCREEN", ""
     ).lower() in ("0", "false", "no", "off")
-    splash = StartupScreen(_academy(args), full_screen=not windowed)
+    academy, language = _facts(args)
+    splash = StartupScreen(academy, language=language, full_screen=not windowed)
     splash.show_now()
     return splash
 

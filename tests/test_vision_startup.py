@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.adapters.secrets import KeyringVault
-from kiosk.adapters.startup_peek import academy_name
+from kiosk.adapters.startup_peek import StartupFacts, academy_name, startup_facts
 from kiosk.launch import DEMO_ACADEMY, window_expected
 from kiosk.runtime import KioskRuntime
 from kiosk.server.seed import GOLDEN_TIGER, seed
+from kiosk.services.preferences import KioskPreferences
 from kiosk.ui.splash import StartupScreen
 from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER
@@ -24,6 +25,10 @@ def test_the_academy_name_is_read_from_a_provisioned_kiosk(tmp_path: Path) -> No
         context.provisioning.apply_document(VECTOR_ROSTER)
         database = context.paths.database
     assert academy_name(database) == VECTOR_ROSTER["tenant"]["name"]
+    assert startup_facts(database).language == "auto"
+    with KioskRuntime.open(tmp_path, vault=KeyringVault(MemoryKeyring())) as runtime:
+        runtime.preferences.save(KioskPreferences(language="ja"))
+    assert startup_facts(database) == StartupFacts(VECTOR_ROSTER["tenant"]["name"], "ja")
     assert academy_name(tmp_path / "missing.sqlite3") is None
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"not a database at all" * 100)
@@ -78,6 +83,9 @@ def test_the_start_up_screen_closes_itself_once_the_kiosk_window_shows(qtbot: Qt
     splash.show_now()
     texts = [label.text() for label in splash.findChildren(QLabel)]
     assert texts == ["Golden Tiger", "Starting camera…"]
+    japanese = StartupScreen("Golden Tiger", language="ja", full_screen=False)
+    qtbot.addWidget(japanese)
+    assert [label.text() for label in japanese.findChildren(QLabel)][1] == "カメラを起動しています…"
     window = QWidget()
     qtbot.addWidget(window)
     with qtbot.waitSignal(splash.dismissed, timeout=5000):

@@ -8,9 +8,20 @@ wizard) is on screen: it needs no call from the code that builds them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLayout, QVBoxLayout, QWidget
+
+# The translator is not loaded yet (it comes with the kiosk's modules): the one line is here.
+STARTING = {"en": "Starting camera…", "ja": "カメラを起動しています…"}
+
+
+def startup_language(preference: str) -> str:
+    """``en`` or ``ja`` from a preference (``auto`` follows the system locale)."""
+    if preference in STARTING:
+        return preference
+    system = QLocale.system().name().split("_")[0]
+    return system if system in STARTING else "en"
 
 
 class StartupScreen(QWidget):
@@ -22,7 +33,9 @@ class StartupScreen(QWidget):
 
     dismissed = Signal()
 
-    def __init__(self, academy: str | None, *, full_screen: bool = True) -> None:
+    def __init__(
+        self, academy: str | None, *, language: str = "auto", full_screen: bool = True
+    ) -> None:
         super().__init__()
         self.setObjectName("startupScreen")
         self.setWindowTitle("TatamiTech Kiosk")
@@ -39,7 +52,7 @@ class StartupScreen(QWidget):
         layout.addStretch(1)
         for name, text in (
             ("academy", academy or "TatamiTech Kiosk"),
-            ("status", QCoreApplication.translate("StartupScreen", "Starting camera…")),
+            ("status", STARTING[startup_language(language)]),
         ):
             label = QLabel(text, self)
             label.setObjectName(name)
