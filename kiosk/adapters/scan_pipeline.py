@@ -346,6 +346,7 @@ class ScanLoop:
         self._decoder_thread: threading.Thread | None = None
         self._last_status: SourceStatus | None = None
         self._errors = 0
+        self._source_ended = False
 
     def start(self) -> None:
         """Start the camera and decoder threads (once)."""
@@ -368,7 +369,9 @@ class ScanLoop:
         if self._camera_thread is not None:
             self._camera_thread.join(timeout)
             joined = not self._camera_thread.is_alive()
-        self._mailbox.close()  # the decoder's sentinel, after the camera can no longer put
+        # The decoder's sentinel, after the camera can no longer put. A source that ended on its
+        # own (a file, a folder) keeps its last frame for the decoder, however soon stop() comes.
+        self._mailbox.close(drain=self._source_ended)
         if self._decoder_thread is not None:
             self._decoder_thread.join(timeout)
             joined = joined and not self._decoder_thread.is_alive()
@@ -436,6 +439,7 @@ class ScanLoop:
                 self._report_status()
                 if frame is None:
                     if source.status.state in (SourceState.ENDED, SourceState.CLOSED):
+                        self._source_ended = not self._stopping.is_set()
                         break
                     if time.monotonic() - asked < 0.01:
                         # A source that fails at once (unreadable file): do not spin a core.
