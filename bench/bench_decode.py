@@ -659,7 +659,7 @@ class _CountingPipeline(DecodePipeline):
 
     def __init__(self, frames: int) -> None:
         base = DecodePipeline.default()
-        super().__init__(base.primary, base.config)
+        super().__init__(base.primary)
         self.target = frames
         self.step = max(1, frames // 10)
         self.count = 0
