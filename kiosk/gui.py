@@ -128,6 +128,7 @@ class GuiRuntime:
         self.services = KioskServices(
             checkin=core.checkin,
             board=core.board,
+            grading=core.grading,
             pins=core.pins,
             setup=core.setup,
             reception=core.reception,

@@ -20,6 +20,7 @@ from kiosk.domain.camera import ScanStats
 from kiosk.domain.ports import Clock, SetupApi
 from kiosk.services.board import BoardService
 from kiosk.services.checkin import CheckInService
+from kiosk.services.grading import GradingService
 from kiosk.services.preferences import PreferencesService
 from kiosk.services.reception import ReceptionService
 from kiosk.services.scanning import ScanCoordinator
@@ -131,6 +132,7 @@ class KioskServices:
 
     checkin: CheckInService
     board: BoardService
+    grading: GradingService
     pins: PinService
     setup: SetupService
     reception: ReceptionService
