@@ -218,3 +218,38 @@ def test_the_grading_list_speaks_japanese(kiosk: GuiRuntime, qapp: QApplication)
         assert table.header[0] != "Student"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_the_board_grades_stripes_promotes_and_saves_its_list(
+    kiosk: GuiRuntime, qtbot: QtBot, tmp_path: Path
+) -> None:
+    board = kiosk.shell.open_board()
+    qtbot.waitUntil(lambda: board.loaded > 0, timeout=WAIT)
+    loaded = board.loaded
+    board.eligible_only.setChecked(True)
+    board.stripes.setChecked(True)
+    qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
+    assert board.shown_names() == ["Ana"]
+    assert board.table.item(0, 1).text() == "White · 2 stripes"
+    assert board.table.item(0, 4).text() == "★ Stripe due"
+    board.table.selectRow(0)
+    qtbot.waitUntil(lambda: board.promote_button.isEnabled(), timeout=WAIT)
+    assert board.detail_stripes.text().startswith("Stripes 2 of 4 · ★ next stripe due")
+    # The list as it stands, to a spreadsheet.
+    with qtbot.waitSignal(board.grading.saved, timeout=WAIT) as saved:
+        board.grading.save_csv(tmp_path / "stripes.csv")
+    assert "Ana" in Path(str(saved.args[0])).read_text(encoding="utf-8-sig")
+    assert not board.grading.print_button.isEnabled()  # no printer here
+    board.promote_button.click()
+    dialog = board.findChild(PromoteDialog)
+    assert dialog is not None and dialog.chosen_kind() is PromotionKind.STRIPE
+    dialog.note.setText("After class")
+    dialog.pin.setText(INSTRUCTOR_PIN)
+    loaded = board.loaded
+    dialog.promote_button.click()
+    qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
+    qtbot.waitUntil(lambda: "waiting to sync" in board.detail_promotions.text(), timeout=WAIT)
+    # Promoted offline: no longer due, three stripes, at once.
+    assert board.shown_names() == []
+    assert board.detail_stripes.text().startswith("Stripes 3 of 4")
+    board.close()

@@ -2,6 +2,9 @@
 
 Works from the cached roster (offline too); counts follow the same exact rule as the scan
 screen. When the backend is reachable, "Check with TatamiTech" asks for its own evaluation.
+Grading (:mod:`kiosk.ui.board_grading`): the "Stripes" filter turns the board to the next
+stripe, the detail promotes with the instructor PIN, and the current list is saved as CSV or
+PDF, or printed.
 """
 
 from __future__ import annotations
@@ -33,7 +36,16 @@ from PySide6.QtWidgets import (
 from kiosk.domain.model import Rank
 from kiosk.services.board import BoardFilter, BoardRow, StudentDetail
 from kiosk.services.sync import PromotionVerdict
+from kiosk.ui.board_grading import (
+    GradingActions,
+    belt_row_icon,
+    belt_text,
+    promotion_line,
+    status_text,
+    stripe_summary,
+)
 from kiosk.ui.dialogs import StaffDialog, heading, muted
+from kiosk.ui.grading_list import GradingTable, grading_table
 from kiosk.ui.i18n import (
     QT_TRANSLATE_NOOP,
     format_date_time,
@@ -41,8 +53,8 @@ from kiosk.ui.i18n import (
     outcome_headline,
     source_name,
 )
-from kiosk.ui.icons import belt_icon
 from kiosk.ui.ports import KioskServices
+from kiosk.ui.promote_dialog import PromoteDialog
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.theme import PALETTE
 
@@ -55,17 +67,6 @@ _COLUMNS = (
     QT_TRANSLATE_NOOP("Board", "Days in belt"),
     QT_TRANSLATE_NOOP("Board", "Status"),
 )
-
-
-def _status_text(row: BoardRow) -> str:
-    eligibility = row.eligibility
-    if eligibility.eligible:
-        return "★ " + translate("Board", "Eligible now")
-    if eligibility.next_steps:
-        return ", ".join(note_text(n) for n in eligibility.next_steps[:2])
-    if eligibility.reasons:
-        return note_text(eligibility.reasons[0])
-    return ""
 
 
 def _fraction(done: int, needed: int | None) -> str:
@@ -90,6 +91,11 @@ class InstructorBoard(StaffDialog):
         self._generation = 0
         self._rows: list[BoardRow] = []
         self._selected: str | None = None
+        self._detail: StudentDetail | None = None
+        self._shown_filter = BoardFilter()
+        self._programs: dict[str, str] = {}
+        self._rank_names: dict[str, str] = {}
+        self._academy = ""
         self.loaded = 0
         self.body.addLayout(self._build_filters())
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -98,6 +104,8 @@ class InstructorBoard(StaffDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.body.addWidget(splitter, 1)
+        self.grading = GradingActions(tasks, self.grading_list, services.export_dir)
+        self.body.addWidget(self.grading)
         self.footer = muted("")
         self.body.addWidget(self.footer)
         self._debounce = QTimer(self)
@@ -105,6 +113,7 @@ class InstructorBoard(StaffDialog):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self._on_debounce_timeout)
         self._tasks.run(services.reception.catalogue, self._on_catalogue_read)
+        self._tasks.run(services.reception.tenant, self._on_tenant_read)
         self.reload()
 
     # -- layout ---------------------------------------------------------------------------
@@ -118,6 +127,10 @@ class InstructorBoard(StaffDialog):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_filter_changed)
         self.eligible_only = QCheckBox(translate("Board", "Eligible now"))
+        self.stripes = QCheckBox(translate("Board", "Stripes"))
+        self.stripes.setAccessibleName(
+            translate("Board", "Show the next stripe instead of the next belt")
+        )
         self.within_classes_on = QCheckBox(translate("Board", "Within classes:"))
         self.within_classes = QSpinBox()
         self.within_classes.setRange(0, 100)
@@ -134,7 +147,7 @@ class InstructorBoard(StaffDialog):
         self.rank = QComboBox()
         self.rank.setAccessibleName(translate("Board", "Belt"))
         self.rank.addItem(translate("Board", "All belts"), "")
-        for box in (self.eligible_only, self.within_classes_on, self.within_days_on):
+        for box in (self.eligible_only, self.stripes, self.within_classes_on, self.within_days_on):
             box.toggled.connect(self._on_filter_changed)
         for spin in (self.within_classes, self.within_days):
             spin.valueChanged.connect(self._on_filter_changed)
@@ -143,6 +156,7 @@ class InstructorBoard(StaffDialog):
         row.addWidget(self.search, 2)
         for widget in (
             self.eligible_only,
+            self.stripes,
             self.within_classes_on,
             self.within_classes,
             self.within_days_on,
@@ -198,18 +212,34 @@ class InstructorBoard(StaffDialog):
         self.check_button.clicked.connect(self._on_check_button_clicked)
         self.online_result = QLabel()
         self.online_result.setWordWrap(True)
+        self.detail_stripes = QLabel()
+        self.detail_stripes.setWordWrap(True)
+        self.detail_promotions = QLabel()
+        self.detail_promotions.setWordWrap(True)
+        self.detail_promotions.setProperty("role", "muted")
+        self.promote_button = QPushButton(translate("Board", "Promote…"))
+        self.promote_button.setAccessibleName(
+            translate("Board", "Promote this student: next belt or stripe, with the PIN")
+        )
+        self.promote_button.setEnabled(False)
+        self.promote_button.clicked.connect(self._on_promote_button_clicked)
         for widget in (
             self.detail_name,
             self.detail_belt,
+            self.detail_stripes,
             self.detail_status,
             self.detail_reasons,
             self.detail_steps,
             self.detail_stats,
+            self.detail_promotions,
         ):
             layout.addWidget(widget)
         layout.addWidget(muted(translate("Board", "Recent attendance on this kiosk")))
         layout.addWidget(self.recent, 1)
-        layout.addWidget(self.check_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.promote_button)
+        buttons.addWidget(self.check_button)
+        layout.addLayout(buttons)
         layout.addWidget(self.online_result)
         return frame
 
@@ -219,10 +249,15 @@ class InstructorBoard(StaffDialog):
         seen: set[str] = set()
         for program_id, name, ranks in catalogue:
             self.program.addItem(name, program_id)
+            self._programs[program_id] = name
             for rank in ranks:
+                self._rank_names[rank.id] = rank.name
                 if rank.id not in seen:
                     seen.add(rank.id)
                     self.rank.addItem(rank.name, rank.id)
+
+    def _on_tenant_read(self, tenant: dict[str, str] | None) -> None:
+        self._academy = tenant["name"] if tenant else ""
 
     def current_filter(self) -> BoardFilter:
         return BoardFilter(
@@ -234,6 +269,18 @@ class InstructorBoard(StaffDialog):
             program_id=str(self.program.currentData() or "") or None,
             rank_id=str(self.rank.currentData() or "") or None,
             query=self.search.text().strip(),
+            stripes=self.stripes.isChecked(),
+        )
+
+    def grading_list(self) -> GradingTable:
+        """What the board shows now, as a grading list (its filter, its order)."""
+        when = format_date_time(self._services.clock.now(), self._zone)
+        return grading_table(
+            self._rows,
+            academy=self._academy,
+            when=when,
+            programs=self._programs,
+            stripes=self._shown_filter.stripes,
         )
 
     @Slot()
@@ -252,6 +299,7 @@ class InstructorBoard(StaffDialog):
 
         def done(rows: list[BoardRow]) -> None:
             if generation == self._generation:  # an older, slower read lost the race
+                self._shown_filter = wanted
                 self._show_rows(rows)
 
         self._tasks.run(lambda: board.eligibility_board(wanted), done, owner=self)
@@ -261,21 +309,23 @@ class InstructorBoard(StaffDialog):
         self.loaded += 1
         table = self.table
         table.setRowCount(len(rows))
+        stripes = self._shown_filter.stripes
         for index, row in enumerate(rows):
-            stats = row.eligibility.stats
+            evaluation = row.evaluation(stripes) or row.eligibility
+            stats = evaluation.stats
             cells = (
                 row.student.display_name,
-                row.rank.name,
+                belt_text(row),
                 _fraction(stats.classes_attended, stats.classes_required),
                 _fraction(stats.days_in_rank, stats.days_required),
-                _status_text(row),
+                status_text(row, stripes),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.student.id)
                 if column == 1:
-                    item.setIcon(belt_icon(row.rank.color))
-                if column == 4 and row.eligibility.eligible:
+                    item.setIcon(belt_row_icon(row))
+                if column == 4 and evaluation.eligible:
                     item.setForeground(QColor(PALETTE.eligible))
                 table.setItem(index, column, item)
         shown = len(rows)
@@ -306,9 +356,23 @@ class InstructorBoard(StaffDialog):
 
     def _show_detail(self, detail: StudentDetail | None) -> None:
         self.online_result.clear()
+        self._detail = detail
         if detail is None:
+            self.promote_button.setEnabled(False)
             return
         row = detail.row
+        self.detail_stripes.setText(stripe_summary(row))
+        self.detail_stripes.setVisible(row.scale is not None)
+        stripe_left = row.scale is not None and row.student.stripes < row.scale.count
+        self.promote_button.setEnabled(row.next_rank is not None or stripe_left)
+        names = self._rank_names
+        lines = [promotion_line(record, self._zone, names) for record in detail.promotions[:3]]
+        self.detail_promotions.setText(
+            translate("Board", "Promoted on this kiosk: %1").replace("%1", "; ".join(lines))
+            if lines
+            else ""
+        )
+        self.detail_promotions.setVisible(bool(lines))
         eligibility, stats = row.eligibility, row.eligibility.stats
         self.detail_name.setText(row.student.display_name)
         belt = row.rank.name + (f" → {row.next_rank.name}" if row.next_rank else "")
@@ -349,6 +413,23 @@ class InstructorBoard(StaffDialog):
         if not detail.recent:
             self.recent.addItem(translate("Board", "No scans on this kiosk yet"))
         self.check_button.setEnabled(self._services.sync.connected)
+
+    @Slot()
+    def _on_promote_button_clicked(self) -> None:
+        detail = self._detail
+        if detail is None:
+            return
+        dialog = PromoteDialog(self._services, self._tasks, detail.row, self)
+        dialog.promoted.connect(self._on_promote_dialog_promoted)
+        dialog.open()
+
+    @Slot(str)
+    def _on_promote_dialog_promoted(self, _promotion_id: str) -> None:
+        self.reload()
+        student_id = self._selected
+        if student_id is not None:
+            board = self._services.board
+            self._tasks.run(lambda: board.student_detail(student_id), self._show_detail)
 
     @Slot()
     def _on_check_button_clicked(self) -> None:
