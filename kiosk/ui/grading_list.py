@@ -110,15 +110,15 @@ def grading_table(
         programs: Program names by id.
         stripes: The list is about the next stripe instead of the next belt.
     """
-    kind = (
-        translate("GradingList", "Grading list: stripes")
-        if stripes
-        else translate("GradingList", "Grading list: belts")
-    )
-    subtitle = translate("GradingList", "%1 · %2 · %n students", None, len(rows))
+    if stripes:
+        kind = translate("GradingList", "Grading list: stripes")
+    else:
+        kind = translate("GradingList", "Grading list: belts")
+    count = len(rows)
+    shown = translate("GradingList", "%n students", None, count)
     return GradingTable(
         title=f"{academy} · {kind}",
-        subtitle=subtitle.replace("%1", academy).replace("%2", when),
+        subtitle=f"{academy} · {when} · {shown}",
         header=tuple(translate("GradingList", column) for column in _COLUMNS),
         rows=tuple(_row(row, programs, stripes) for row in rows),
     )

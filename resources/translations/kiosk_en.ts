@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+426"/>
         <source>just now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -32,18 +32,18 @@
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board.py" line="+64"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+82"/>
+        <location line="+83"/>
         <source>Belt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-82"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -58,24 +58,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+57"/>
+        <location line="+61"/>
+        <location filename="../../kiosk/ui/board_grading.py" line="+60"/>
         <source>Eligible now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-42"/>
         <source>Instructor board</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+38"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>Stripes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the next stripe instead of the next belt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Within classes:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -110,7 +120,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Students by progress</source>
         <translation type="unfinished"></translation>
     </message>
@@ -135,12 +145,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Promote…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Promote this student: next belt or stripe, with the PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Recent attendance on this kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+96"/>
         <source>%n student shown · from the kiosk&apos;s roster</source>
         <translation type="unfinished"></translation>
     </message>
@@ -150,7 +170,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
+        <source>Promoted on this kiosk: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Belt: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -195,7 +220,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+26"/>
         <source>Asking TatamiTech…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -205,7 +230,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>TatamiTech says: eligible</source>
         <translation type="unfinished"></translation>
     </message>
@@ -214,11 +239,131 @@
         <source>TatamiTech says: not yet</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/board_grading.py" line="-2"/>
+        <source>Degree due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stripe due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Degrees %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stripes %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>next degree due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>next stripe due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>next: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Belt %1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stripe %1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Grading list:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No printer on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Writing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not saved (%1): choose another folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save the grading list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>CSV for spreadsheets (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>PDF (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sent to the printer</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+40"/>
+        <location filename="../../kiosk/ui/camera_setup.py" line="+54"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -279,13 +424,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+231"/>
+        <location line="-134"/>
         <source>Camera %1 (%2)</source>
-        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Demo feed (synthetic)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -293,7 +437,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-243"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -328,7 +472,7 @@
 <context>
     <name>CheckInWindow</name>
     <message>
-        <location filename="../../ui/checkin_window.py" line="+47"/>
+        <location filename="../../kiosk/ui/checkin_window.py" line="+47"/>
         <source>This kiosk&apos;s own window</source>
         <translation type="unfinished"></translation>
     </message>
@@ -366,7 +510,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+214"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation type="unfinished"></translation>
@@ -375,16 +519,16 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+314"/>
+        <location filename="../../kiosk/gui.py" line="+244"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
-        <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen). Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-228"/>
         <source>no roster: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -405,9 +549,82 @@
     </message>
 </context>
 <context>
+    <name>GradingList</name>
+    <message>
+        <location filename="../../kiosk/ui/grading_list.py" line="+34"/>
+        <source>Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Eligible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reasons and next steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1 belt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Grading list: stripes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Grading list: belts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n students</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+43"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+43"/>
         <location line="+1"/>
         <source>TatamiTech check-in</source>
         <translation type="unfinished"></translation>
@@ -416,7 +633,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+211"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation type="unfinished"></translation>
@@ -425,7 +642,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-259"/>
+        <location line="-308"/>
         <source>fees not paid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -500,7 +717,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+1"/>
+        <source>every stripe is on: the next belt is next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>every degree is on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+157"/>
         <source>%n more class</source>
         <translation type="unfinished"></translation>
     </message>
@@ -551,6 +778,26 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>%n more stripes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n more degrees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n stripes short</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n degrees short</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>turn %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -563,7 +810,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-207"/>
+        <location line="-248"/>
         <source>Not a TatamiTech code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -594,20 +841,30 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+13"/>
         <location line="+3"/>
-        <location filename="../../ui/scan_screen.py" line="+478"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="+487"/>
         <source>Please see the front desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-15"/>
         <source>Code already used</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Already checked in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check-in for this class has closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This class is for a higher belt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -654,6 +911,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+1"/>
+        <source>Please see your instructor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>You are checked in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -663,7 +926,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-1"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-1"/>
         <source>Kiosk not set up yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,7 +934,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+129"/>
         <source>an override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,7 +957,7 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+70"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
         <source>Staff access</source>
         <translation type="unfinished"></translation>
     </message>
@@ -791,7 +1054,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Enter your email and password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -817,14 +1080,142 @@
     </message>
 </context>
 <context>
+    <name>Promote</name>
+    <message>
+        <location filename="../../kiosk/ui/promote_dialog.py" line="+49"/>
+        <source>%1 belt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Promote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Now: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Next belt: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next belt: none (highest belt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next degree: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next stripe: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next stripe: none (every stripe is on)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next stripe: this belt takes none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Why (kept with the promotion)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+2"/>
+        <source>Instructor PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Promote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Write a note: it is kept with the promotion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter the instructor PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Not promoted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Too many wrong PINs: try again after %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That is not the instructor PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not saved (%1): nothing was recorded. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Promotion</name>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="+6"/>
+        <source>already at the highest belt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>this belt takes no stripes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>every stripe of this belt is on already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this student is not on the roster&apos;s ladder any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a promotion needs a note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception.py" line="+102"/>
         <source>Technical detail: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+22"/>
         <source>Reception</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,7 +1559,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-109"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1185,26 +1576,29 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+5"/>
         <source>damaged code (unreadable parts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>damaged code (unreadable content)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>code of an unknown kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>code with missing or wrong fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>membership suspended</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1238,7 +1632,7 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-395"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-404"/>
         <source>Hold your QR code inside the frame</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1294,7 +1688,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+178"/>
+        <location line="+187"/>
         <source>Already checked in at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1304,7 +1698,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+51"/>
         <source>Classes since last promotion</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1325,7 +1719,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
+        <source>Degrees: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stripes: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>next: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Late: the class began at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This class is for %1 and up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This class does not count toward promotion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Eligible for a new degree!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Eligible for a new stripe!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Eligible for promotion to %1!</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1345,13 +1779,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>Please scan once more. If it happens again, tell the front desk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Visiting? The front desk can check you in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your instructor or the front desk can check you in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1373,7 +1812,7 @@
 <context>
     <name>ServerReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+5"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+5"/>
         <source>the server does not know this student (removed from the roster?)</source>
         <extracomment>Why the TatamiTech server refused a check-in (a parked item), by the server&apos;s reason code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1400,7 +1839,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+2"/>
+        <source>the student was promoted otherwise meanwhile: the server&apos;s rank stands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server&apos;s rules do not allow this promotion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the promotion&apos;s time is ahead of the server&apos;s clock (check the clock)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server could not read this promotion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+166"/>
         <source>refused by the server (HTTP %1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1413,7 +1872,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings.py" line="+68"/>
+        <location filename="../../kiosk/ui/settings.py" line="+69"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1576,22 +2035,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Kiosk id: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Server: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Device key: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1606,7 +2065,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1647,13 +2106,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-92"/>
-        <location line="+141"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-100"/>
+        <location line="+161"/>
         <source>check the email, the password and the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-158"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1668,7 +2127,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+137"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1701,7 +2160,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+504"/>
+        <location filename="../../kiosk/ui/shell.py" line="+517"/>
         <source>Exit the kiosk</source>
         <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation type="unfinished"></translation>
@@ -1720,7 +2179,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Sound</name>
     <message>
-        <location filename="../../ui/sounds.py" line="+39"/>
+        <location filename="../../kiosk/ui/sounds.py" line="+43"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1753,7 +2212,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-308"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1771,7 +2230,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="+68"/>
+        <location filename="../../kiosk/ui/dialogs.py" line="+68"/>
         <source>Last scan</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1787,6 +2246,7 @@ Wipe anyway and lose them?</source>
     </message>
     <message>
         <location line="+105"/>
+        <location filename="../../kiosk/ui/promote_dialog.py" line="-88"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1794,7 +2254,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+29"/>
+        <location filename="../../kiosk/ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1847,7 +2307,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+82"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation type="unfinished"></translation>
@@ -1876,7 +2336,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+132"/>
+        <location filename="../../kiosk/ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1982,9 +2442,22 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>Stripes</name>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="+188"/>
+        <source>%n degrees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n stripes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-73"/>
+        <location line="-279"/>
         <source>waiting to upload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2007,7 +2480,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+76"/>
+        <location line="+93"/>
         <source>pass</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2020,7 +2493,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+106"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2270,7 +2743,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>

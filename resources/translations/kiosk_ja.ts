@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+426"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
@@ -32,18 +32,18 @@
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board.py" line="+64"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+82"/>
+        <location line="+83"/>
         <source>Belt</source>
         <translation>帯</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-82"/>
         <source>Classes</source>
         <translation>稽古回数</translation>
     </message>
@@ -58,24 +58,34 @@
         <translation>状況</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+57"/>
+        <location line="+61"/>
+        <location filename="../../kiosk/ui/board_grading.py" line="+60"/>
         <source>Eligible now</source>
         <translation>昇級可能</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-42"/>
         <source>Instructor board</source>
         <translation>指導者ボード</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+38"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation>名前で検索</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>Stripes</source>
+        <translation>ストライプ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the next stripe instead of the next belt</source>
+        <translation>次の帯ではなく次のストライプを表示</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Within classes:</source>
         <translation>あと稽古:</translation>
     </message>
@@ -110,7 +120,7 @@
         <translation>すべての帯</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Students by progress</source>
         <translation>進捗順の生徒一覧</translation>
     </message>
@@ -135,12 +145,22 @@
         <translation>TatamiTech サーバーに昇級判定を問い合わせる</translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Promote…</source>
+        <translation>昇級…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Promote this student: next belt or stripe, with the PIN</source>
+        <translation>この生徒を昇級（次の帯またはストライプ、PIN が必要）</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Recent attendance on this kiosk</source>
         <translation>この端末での最近の出席</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+96"/>
         <source>%n student shown · from the kiosk&apos;s roster</source>
         <translation>%n 人を表示 · 端末の名簿より</translation>
     </message>
@@ -150,7 +170,12 @@
         <translation>%n 人を表示 · 端末の名簿より</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
+        <source>Promoted on this kiosk: %1</source>
+        <translation>このキオスクでの昇級: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Belt: %1</source>
         <translation>帯: %1</translation>
     </message>
@@ -195,7 +220,7 @@
         <translation>この端末での記録はまだありません</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+26"/>
         <source>Asking TatamiTech…</source>
         <translation>TatamiTech に問い合わせ中…</translation>
     </message>
@@ -205,7 +230,7 @@
         <translation>TatamiTech に接続できません。端末内の判定を表示しています。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>TatamiTech says: eligible</source>
         <translation>TatamiTech の判定: 昇級可能</translation>
     </message>
@@ -214,11 +239,131 @@
         <source>TatamiTech says: not yet</source>
         <translation>TatamiTech の判定: まだ</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/board_grading.py" line="-2"/>
+        <source>Degree due</source>
+        <translation>次の段の対象</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stripe due</source>
+        <translation>ストライプの対象</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Degrees %1 of %2</source>
+        <translation>段 %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stripes %1 of %2</source>
+        <translation>ストライプ %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>next degree due</source>
+        <translation>次の段の対象</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>next stripe due</source>
+        <translation>次のストライプの対象</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>next: %1</source>
+        <translation>次: %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Belt %1 → %2</source>
+        <translation>帯 %1 → %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stripe %1 → %2</source>
+        <translation>ストライプ %1 → %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>waiting to sync</source>
+        <translation>同期待ち</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>synced</source>
+        <translation>同期済み</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>refused: %1</source>
+        <translation>拒否: %1</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Grading list:</source>
+        <translation>審査リスト:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as CSV…</source>
+        <translation>CSV で保存…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as PDF…</source>
+        <translation>PDF で保存…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print…</source>
+        <translation>印刷…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No printer on this computer</source>
+        <translation>このコンピューターにはプリンターがありません</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Writing…</source>
+        <translation>書き込み中…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved: %1</source>
+        <translation>保存しました: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not saved (%1): choose another folder.</source>
+        <translation>保存できませんでした（%1）: 別のフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save the grading list</source>
+        <translation>審査リストを保存</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>CSV for spreadsheets (*.csv)</source>
+        <translation>表計算用 CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sent to the printer</source>
+        <translation>プリンターに送信しました</translation>
+    </message>
 </context>
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+40"/>
+        <location filename="../../kiosk/ui/camera_setup.py" line="+54"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation>コードを読み取りましたが、TatamiTech のコードではありません。</translation>
     </message>
@@ -279,13 +424,12 @@
         <translation>カメラを再起動中…</translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+231"/>
+        <location line="-134"/>
         <source>Camera %1 (%2)</source>
-        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation>カメラ %1 (%2)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Demo feed (synthetic)</source>
         <translation>デモ映像（合成）</translation>
     </message>
@@ -293,7 +437,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-243"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -328,7 +472,7 @@
 <context>
     <name>CheckInWindow</name>
     <message>
-        <location filename="../../ui/checkin_window.py" line="+47"/>
+        <location filename="../../kiosk/ui/checkin_window.py" line="+47"/>
         <source>This kiosk&apos;s own window</source>
         <translation>このキオスク独自の時間枠</translation>
     </message>
@@ -366,7 +510,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+214"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -375,16 +519,16 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+314"/>
+        <location filename="../../kiosk/gui.py" line="+244"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
-        <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen). Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation>デモ: スタッフ PIN %1 · 指導者 PIN %2</translation>
     </message>
 </context>
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-228"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -405,9 +549,82 @@
     </message>
 </context>
 <context>
+    <name>GradingList</name>
+    <message>
+        <location filename="../../kiosk/ui/grading_list.py" line="+34"/>
+        <source>Student</source>
+        <translation>生徒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Program</source>
+        <translation>プログラム</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belt</source>
+        <translation>帯</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days</source>
+        <translation>日数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Eligible</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reasons and next steps</source>
+        <translation>理由と次のステップ</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1 belt</source>
+        <translation>%1帯</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>いいえ</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Grading list: stripes</source>
+        <translation>審査リスト: ストライプ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Grading list: belts</source>
+        <translation>審査リスト: 帯</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n students</source>
+        <translation>%n 人</translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+43"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+43"/>
         <location line="+1"/>
         <source>TatamiTech check-in</source>
         <translation>TatamiTech チェックイン</translation>
@@ -416,7 +633,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+211"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -425,7 +642,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-259"/>
+        <location line="-308"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -500,7 +717,17 @@
         <translation>すべての条件を満たしています</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+1"/>
+        <source>every stripe is on: the next belt is next</source>
+        <translation>ストライプはすべて取得済み: 次は帯の昇級</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>every degree is on</source>
+        <translation>段はすべて取得済み</translation>
+    </message>
+    <message>
+        <location line="+157"/>
         <source>%n more class</source>
         <translation>あと %n 回の稽古</translation>
     </message>
@@ -551,6 +778,26 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>%n more stripes</source>
+        <translation>あとストライプ %n 本</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n more degrees</source>
+        <translation>あと %n 段</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n stripes short</source>
+        <translation>ストライプが %n 本不足</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n degrees short</source>
+        <translation>%n 段不足</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>turn %1</source>
         <translation>%1 歳になる</translation>
     </message>
@@ -563,7 +810,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-207"/>
+        <location line="-248"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -594,14 +841,14 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+13"/>
         <location line="+3"/>
-        <location filename="../../ui/scan_screen.py" line="+478"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="+487"/>
         <source>Please see the front desk</source>
         <translation>受付へお越しください</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-15"/>
         <source>Code already used</source>
         <translation>使用済みのコードです</translation>
     </message>
@@ -609,6 +856,16 @@
         <location line="+1"/>
         <source>Already checked in</source>
         <translation>チェックイン済み</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check-in for this class has closed</source>
+        <translation>このクラスのチェックインは締め切られました</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This class is for a higher belt</source>
+        <translation>このクラスは上位の帯が対象です</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -654,6 +911,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+1"/>
+        <source>Please see your instructor</source>
+        <translation>指導者に声をかけてください</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>You are checked in</source>
         <translation>チェックインしました</translation>
     </message>
@@ -663,7 +926,7 @@
         <translation>もう一度お試しいただくか、受付へお越しください</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-1"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-1"/>
         <source>Kiosk not set up yet</source>
         <translation>この端末はまだ設定されていません</translation>
     </message>
@@ -671,7 +934,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+129"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -694,7 +957,7 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+70"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
         <source>Staff access</source>
         <translation>スタッフ用</translation>
     </message>
@@ -791,7 +1054,7 @@
         <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Enter your email and password.</source>
         <translation>メールアドレスとパスワードを入力してください。</translation>
     </message>
@@ -817,14 +1080,142 @@
     </message>
 </context>
 <context>
+    <name>Promote</name>
+    <message>
+        <location filename="../../kiosk/ui/promote_dialog.py" line="+49"/>
+        <source>%1 belt</source>
+        <translation>%1帯</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Promote %1</source>
+        <translation>%1 を昇級</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Now: %1</source>
+        <translation>現在: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Next belt: %1</source>
+        <translation>次の帯: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next belt: none (highest belt)</source>
+        <translation>次の帯: なし（最高位の帯）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next degree: %1 of %2</source>
+        <translation>次の段: %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next stripe: %1 of %2</source>
+        <translation>次のストライプ: %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next stripe: none (every stripe is on)</source>
+        <translation>次のストライプ: なし（すべて取得済み）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next stripe: this belt takes none</source>
+        <translation>次のストライプ: この帯にはストライプがありません</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Why (kept with the promotion)</source>
+        <translation>理由（昇級の記録に残ります）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+2"/>
+        <source>Instructor PIN</source>
+        <translation>指導者 PIN</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Promote</source>
+        <translation>昇級する</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Write a note: it is kept with the promotion.</source>
+        <translation>メモを入力してください。昇級の記録に残ります。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter the instructor PIN.</source>
+        <translation>指導者 PIN を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Not promoted: %1</source>
+        <translation>昇級できません: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Too many wrong PINs: try again after %1.</source>
+        <translation>PIN の誤りが多すぎます。%1 以降にもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That is not the instructor PIN.</source>
+        <translation>指導者 PIN ではありません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not saved (%1): nothing was recorded. Try again.</source>
+        <translation>保存できませんでした（%1）。何も記録されていません。もう一度お試しください。</translation>
+    </message>
+</context>
+<context>
+    <name>Promotion</name>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="+6"/>
+        <source>already at the highest belt.</source>
+        <translation>すでに最高位の帯です。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>this belt takes no stripes.</source>
+        <translation>この帯にはストライプがありません。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>every stripe of this belt is on already.</source>
+        <translation>この帯のストライプはすべて取得済みです。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this student is not on the roster&apos;s ladder any more.</source>
+        <translation>この生徒はもう名簿の段位体系にいません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a promotion needs a note.</source>
+        <translation>昇級にはメモが必要です。</translation>
+    </message>
+</context>
+<context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception.py" line="+102"/>
         <source>Technical detail: %1</source>
         <translation>技術情報: %1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+22"/>
         <source>Reception</source>
         <translation>受付</translation>
     </message>
@@ -1168,7 +1559,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-109"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1185,26 +1576,29 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+5"/>
         <source>damaged code (unreadable parts)</source>
         <translation>破損したコード（読み取れない部分があります）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>damaged code (unreadable content)</source>
         <translation>破損したコード（内容を読み取れません）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>code of an unknown kind</source>
         <translation>不明な種類のコード</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>code with missing or wrong fields</source>
         <translation>項目が欠けているか誤っているコード</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>membership suspended</source>
         <translation>会員資格が停止中</translation>
     </message>
@@ -1238,7 +1632,7 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-395"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-404"/>
         <source>Hold your QR code inside the frame</source>
         <translation>QR コードを枠の中にかざしてください</translation>
     </message>
@@ -1294,7 +1688,7 @@
         <translation>%1 へようこそ！ コードをかざして稽古を始めましょう</translation>
     </message>
     <message>
-        <location line="+178"/>
+        <location line="+187"/>
         <source>Already checked in at %1</source>
         <translation>%1 にチェックイン済み</translation>
     </message>
@@ -1304,7 +1698,7 @@
         <translation>クラス: %1</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+51"/>
         <source>Classes since last promotion</source>
         <translation>前回の昇級からの稽古回数</translation>
     </message>
@@ -1325,7 +1719,47 @@
         <translation>次へ: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
+        <source>Degrees: %1 of %2</source>
+        <translation>段: %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stripes: %1 of %2</source>
+        <translation>ストライプ: %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>next: %1</source>
+        <translation>次: %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Late: the class began at %1</source>
+        <translation>遅刻: クラスは %1 に始まりました</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This class is for %1 and up</source>
+        <translation>このクラスは %1 以上が対象です</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This class does not count toward promotion</source>
+        <translation>このクラスは昇級の回数に数えられません</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Eligible for a new degree!</source>
+        <translation>次の段の対象です！</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Eligible for a new stripe!</source>
+        <translation>新しいストライプの対象です！</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Eligible for promotion to %1!</source>
         <translation>%1 への昇級資格があります！</translation>
     </message>
@@ -1345,7 +1779,7 @@
         <translation>次の方はそのままかざしてください · あと %1 秒で戻ります</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>Please scan once more. If it happens again, tell the front desk.</source>
         <translation>もう一度かざしてください。繰り返す場合は受付にお知らせください。</translation>
     </message>
@@ -1353,6 +1787,11 @@
         <location line="+4"/>
         <source>Visiting? The front desk can check you in.</source>
         <translation>他の道場からの方は、受付でチェックインできます。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your instructor or the front desk can check you in.</source>
+        <translation>指導者または受付でチェックインできます。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1373,7 +1812,7 @@
 <context>
     <name>ServerReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+5"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+5"/>
         <source>the server does not know this student (removed from the roster?)</source>
         <extracomment>Why the TatamiTech server refused a check-in (a parked item), by the server&apos;s reason code.</extracomment>
         <translation>サーバーにこの生徒の登録がありません（名簿から削除された可能性があります）</translation>
@@ -1400,7 +1839,27 @@
         <translation>サーバーにこのクラスの登録がありません</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+2"/>
+        <source>the student was promoted otherwise meanwhile: the server&apos;s rank stands</source>
+        <translation>その間に別の昇級が行われました: サーバーの段位が有効です</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server&apos;s rules do not allow this promotion</source>
+        <translation>サーバーの規則ではこの昇級はできません</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the promotion&apos;s time is ahead of the server&apos;s clock (check the clock)</source>
+        <translation>昇級の時刻がサーバーの時計より先です（時計を確認してください）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the server could not read this promotion</source>
+        <translation>サーバーがこの昇級を読み取れませんでした</translation>
+    </message>
+    <message>
+        <location line="+166"/>
         <source>refused by the server (HTTP %1)</source>
         <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
     </message>
@@ -1413,7 +1872,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings.py" line="+68"/>
+        <location filename="../../kiosk/ui/settings.py" line="+69"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -1576,22 +2035,22 @@
         <translation>サインアウトして消去…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Kiosk id: %1</source>
         <translation>端末 ID: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Server: %1</source>
         <translation>サーバー: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Device key: %1</source>
         <translation>端末キー: %1</translation>
     </message>
@@ -1606,7 +2065,7 @@
         <translation>メモリ内のみ（再起動後に再サインインが必要）</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
@@ -1649,13 +2108,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-92"/>
-        <location line="+141"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-100"/>
+        <location line="+161"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-158"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -1670,7 +2129,7 @@ Wipe anyway and lose them?</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+137"/>
         <source>%n check-in is not uploaded yet.</source>
         <translation>%n 件のチェックインがまだ送信されていません。</translation>
     </message>
@@ -1703,7 +2162,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+504"/>
+        <location filename="../../kiosk/ui/shell.py" line="+517"/>
         <source>Exit the kiosk</source>
         <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation>端末を終了</translation>
@@ -1722,7 +2181,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Sound</name>
     <message>
-        <location filename="../../ui/sounds.py" line="+39"/>
+        <location filename="../../kiosk/ui/sounds.py" line="+43"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
@@ -1755,7 +2214,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-308"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1773,7 +2232,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="+68"/>
+        <location filename="../../kiosk/ui/dialogs.py" line="+68"/>
         <source>Last scan</source>
         <translation>直近の読み取り</translation>
     </message>
@@ -1789,6 +2248,7 @@ Wipe anyway and lose them?</source>
     </message>
     <message>
         <location line="+105"/>
+        <location filename="../../kiosk/ui/promote_dialog.py" line="-88"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -1796,7 +2256,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+29"/>
+        <location filename="../../kiosk/ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation>スタッフメニュー</translation>
     </message>
@@ -1849,7 +2309,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+82"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation>このキオスクは未登録です: セットアップを実行してください</translation>
@@ -1878,7 +2338,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+132"/>
+        <location filename="../../kiosk/ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation>道場</translation>
     </message>
@@ -1984,9 +2444,22 @@ Wipe anyway and lose them?</source>
     </message>
 </context>
 <context>
+    <name>Stripes</name>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="+188"/>
+        <source>%n degrees</source>
+        <translation>%n 段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n stripes</source>
+        <translation>ストライプ %n 本</translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-73"/>
+        <location line="-279"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -2009,7 +2482,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+76"/>
+        <location line="+93"/>
         <source>pass</source>
         <translation>パス</translation>
     </message>
@@ -2022,7 +2495,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+106"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
         <source>Academy and environment</source>
         <translation>道場と接続先</translation>
     </message>
@@ -2272,7 +2745,7 @@ Wipe anyway and lose them?</source>
         <translation>端末を開始</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
