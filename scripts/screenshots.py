@@ -38,6 +38,7 @@ from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE  # noqa: E402
 from kiosk.services.checkin import ScanResult  # noqa: E402
 from kiosk.services.staff import PinRole  # noqa: E402
 from kiosk.ui.i18n import install_translator  # noqa: E402
+from kiosk.ui.promote_dialog import PromoteDialog  # noqa: E402
 from kiosk.ui.theme import apply_theme  # noqa: E402
 
 
@@ -169,6 +170,17 @@ def main() -> int:
     scan(next(iter(crane.cards.values())), Outcome.WRONG_TENANT)
     if wanted("result_wrong_tenant"):
         shooter.grab(window, "result_wrong_tenant")
+    # Grading: the demo's classes are on now (a kids' class begun 15 minutes ago, tardy after
+    # 5; "Advanced BJJ" for blue belt and up).
+    scan(server.issue_token(GOLDEN_TIGER, students["stripe_ready"]), Outcome.ACCEPTED)
+    if wanted("result_stripe"):
+        shooter.grab(window, "result_stripe")
+    scan(server.issue_token(GOLDEN_TIGER, students["missing_flags"]), Outcome.ACCEPTED)
+    if wanted("result_tardy"):
+        shooter.grab(window, "result_tardy")
+    scan(server.issue_token(GOLDEN_TIGER, students["eligible_adult"]), Outcome.ACCEPTED)
+    if wanted("result_restricted"):
+        shooter.grab(window, "result_restricted")
     if wanted("result_not_saved"):
         now = runtime.services.clock.now()
         runtime.shell.controller.show_result(
@@ -235,6 +247,22 @@ def main() -> int:
     pump(app, 0.5)
     if wanted("board_eligible"):
         shooter.grab(board, "board_eligible")
+    loaded = board.loaded
+    board.stripes.setChecked(True)
+    wait_for(app, lambda: board.loaded > loaded and board.table.rowCount() > 0)
+    board.table.selectRow(0)
+    wait_for(app, lambda: board.promote_button.isEnabled())
+    if wanted("board_stripes"):
+        shooter.grab(board, "board_stripes")
+    board.promote_button.click()
+    pump(app, 0.3)
+    promote = board.findChild(PromoteDialog)
+    assert promote is not None
+    promote.note.setText("Clean guard passes in every roll")
+    promote.pin.setText("2468")
+    if wanted("promote"):
+        shooter.grab_over(board, promote, "promote")
+    promote.close()
     board.close()
     settings = runtime.shell.open_settings()
     pump(app, 1.0)

@@ -334,6 +334,10 @@ class InstructorBoard(StaffDialog):
             if shown == 1
             else translate("Board", "%n students shown · from the kiosk's roster", None, shown)
         )
+        # The highlight follows the student, not the row number: a student the new filter
+        # leaves out stays in the detail (just promoted, say) with no row highlighted, so the
+        # table never points at someone else than the detail (and its Promote button).
+        table.clearSelection()
         if self._selected is not None:
             for index, row in enumerate(rows):
                 if row.student.id == self._selected:
@@ -355,6 +359,8 @@ class InstructorBoard(StaffDialog):
         self._tasks.run(lambda: board.student_detail(student_id), self._show_detail)
 
     def _show_detail(self, detail: StudentDetail | None) -> None:
+        if detail is not None and detail.row.student.id != self._selected:
+            return  # a read for a student no longer chosen came back late
         self.online_result.clear()
         self._detail = detail
         if detail is None:

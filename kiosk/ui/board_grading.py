@@ -35,8 +35,9 @@ translate = QCoreApplication.translate
 
 
 def belt_text(row: BoardRow) -> str:
-    """ "Blue · 2 stripes" (the rank's name, and its stripes when it takes them)."""
-    if row.scale is None:
+    """The rank's name, and its stripes when it has some ("Blue · 2 stripes"; the belt icon
+    shows an empty rank bar)."""
+    if row.scale is None or not row.student.stripes:
         return row.rank.name
     return f"{row.rank.name} · {stripes_text(row.student.stripes, row.scale.kind)}"
 
