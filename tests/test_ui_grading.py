@@ -116,12 +116,16 @@ def test_the_card_shows_stripes_a_due_stripe_lateness_and_the_class_belt(
     card = kiosk.shell.window.scan_screen.card
     assert card.ribbon.isVisibleTo(card) and "stripe" in card.ribbon_text.text()
     assert not card.eligible  # the gold frame is for the belt
-    assert card.stripe_line.text().startswith("Stripes: 2 of 4")
+    assert not card.stripe_line.isVisibleTo(card)  # the ribbon says it; the belt shows 2
     notice = card.notice.text()
     assert "Late: the class began at" in notice
     assert "This class is for Yellow belt and up" in notice
     assert "Stripes" not in card.rank_label.text()
     assert "2 stripes" in card.rank_row.accessibleName()
+    # Eve is not due: the line says where she stands.
+    eve = shown(kiosk, qtbot, token("eve", kind="card", ttl=timedelta(days=365)))
+    assert not eve.stripe_eligible
+    assert card.stripe_line.text().startswith("Stripes: 0 of 4 · next: ")
 
 
 def test_promoting_from_the_board_needs_a_note_and_the_instructor_pin(

@@ -583,7 +583,10 @@ class ResultCard(QFrame):
         stripe = result.stripe_eligibility
         student = result.outcome in (Outcome.ACCEPTED, Outcome.DUPLICATE)
         text = ""
-        if student and result.max_stripes:
+        # A due stripe is the ribbon's news (the belt drawing shows the stripes held): the card
+        # keeps its room for the rest.
+        due = stripe is not None and stripe.eligible
+        if student and result.max_stripes and not due:
             degree = result.stripe_kind is StripeKind.DEGREE
             held = (
                 translate("ScanScreen", "Degrees: %1 of %2")
