@@ -211,16 +211,16 @@ def main() -> int:
         shooter.grab(menu, "staff_menu")
     menu.close()
     reception = runtime.shell.open_reception()
-    reception.name_search.setText("a")
-    wait_for(app, lambda: reception.matches.count() > 0)
+    reception.manual.name_search.setText("a")
+    wait_for(app, lambda: reception.manual.matches.count() > 0)
     if wanted("reception_manual"):
         shooter.grab(reception, "reception_manual")
     reception.tabs.setCurrentIndex(1)
-    wait_for(app, lambda: reception.recent_table.rowCount() > 0)
+    wait_for(app, lambda: reception.recent.table.rowCount() > 0)
     if wanted("reception_recent"):
         shooter.grab(reception, "reception_recent")
     reception.tabs.setCurrentIndex(3)
-    wait_for(app, lambda: bool(reception.health_values))
+    wait_for(app, lambda: bool(reception.health.values))
     if wanted("reception_health"):
         shooter.grab(reception, "reception_health")
     reception.close()

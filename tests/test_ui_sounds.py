@@ -89,8 +89,8 @@ def test_scans_stay_fine_and_the_health_panel_says_sound_is_unavailable(
 
     reception = kiosk.shell.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: "sound" in reception.health_values, timeout=WAIT)
-    assert reception.health_values["sound"] == "silent: no audio output"
+    qtbot.waitUntil(lambda: "sound" in reception.health.values, timeout=WAIT)
+    assert reception.health.values["sound"] == "silent: no audio output"
     reception.close()
 
 
@@ -109,6 +109,6 @@ def test_turning_sound_off_and_on_again_keeps_saying_it_is_unavailable(
     assert kiosk.sounds.status is SoundStatus.NO_OUTPUT  # enabled again, still no output
     reception = kiosk.shell.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: "sound" in reception.health_values, timeout=WAIT)
-    assert reception.health_values["sound"] == "silent: no audio output"
+    qtbot.waitUntil(lambda: "sound" in reception.health.values, timeout=WAIT)
+    assert reception.health.values["sound"] == "silent: no audio output"
     reception.close()

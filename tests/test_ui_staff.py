@@ -92,10 +92,10 @@ def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None
 
 def test_manual_checkin_by_name_works_offline(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     reception = kiosk.shell.open_reception()
-    reception.name_search.setText("fin")
-    qtbot.waitUntil(lambda: reception.matches.count() == 1, timeout=WAIT)
+    reception.manual.name_search.setText("fin")
+    qtbot.waitUntil(lambda: reception.manual.matches.count() == 1, timeout=WAIT)
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.checkin_button.click()
+        reception.manual.checkin_button.click()
     result = made.args[0]
     assert result.outcome is Outcome.ACCEPTED and result.source is ScanSource.MANUAL
     assert result.display_name == "Finn"
@@ -113,16 +113,16 @@ def test_override_a_failed_scan_with_a_note(kiosk: GuiRuntime, qtbot: QtBot) -> 
     assert failed is not None and failed.outcome is Outcome.EXPIRED
     reception = kiosk.shell.open_reception()
     reception.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
-    reception.select_recent(str(failed.scan_id))
-    assert reception.override_button.isEnabled()
-    reception.override_button.click()
-    assert "needs a note" in reception.override_result.text()  # a note is required
-    reception.override_note.setText("pass expired at the door, ID checked")
+    qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
+    reception.recent.select(str(failed.scan_id))
+    assert reception.recent.override_button.isEnabled()
+    reception.recent.override_button.click()
+    assert "needs a note" in reception.recent.override_result.text()  # a note is required
+    reception.recent.override_note.setText("pass expired at the door, ID checked")
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.override_button.click()
+        reception.recent.override_button.click()
     assert made.args[0].outcome is Outcome.ACCEPTED
-    qtbot.waitUntil(lambda: reception.recent_outcomes()[:1] == ["accepted"], timeout=WAIT)
+    qtbot.waitUntil(lambda: reception.recent.outcomes()[:1] == ["accepted"], timeout=WAIT)
     reception.close()
 
 
@@ -134,13 +134,13 @@ def test_health_panel_and_redacted_diagnostics(
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
     reception = kiosk.shell.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: bool(reception.health_values), timeout=WAIT)
-    values = reception.health_values
+    qtbot.waitUntil(lambda: bool(reception.health.values), timeout=WAIT)
+    values = reception.health.values
     assert values["queue"] == "1" and values["keys"] == "gt-2026-05, gt-2026-11"
     assert values["version"] == kiosk.services.version
     target = tmp_path / "bundle.zip"
-    reception.export_diagnostics(target)
-    qtbot.waitUntil(lambda: "Saved" in reception.export_result.text(), timeout=WAIT)
+    reception.health.export_diagnostics(target)
+    qtbot.waitUntil(lambda: "Saved" in reception.health.export_result.text(), timeout=WAIT)
     with zipfile.ZipFile(target) as bundle:
         names = set(bundle.namelist())
         text = "\n".join(bundle.read(name).decode() for name in names)

@@ -134,13 +134,13 @@ def test_a_person_typing_still_reaches_the_focused_field(kiosk: GuiRuntime, qtbo
     reception = kiosk.shell.open_reception()
     qtbot.waitUntil(lambda: reception.isVisible(), timeout=WAIT)
     reception.activateWindow()
-    edit: QLineEdit = reception.name_search
+    edit: QLineEdit = reception.manual.name_search
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus, timeout=WAIT)
     for expected in ("C", "Ca", "Car"):
         type_into_window(focused_window(), expected[-1], enter=False)
         qtbot.waitUntil(lambda text=expected: edit.text() == text, timeout=WAIT)
     assert kiosk.shell.wedge_scans == 0
-    qtbot.waitUntil(lambda: reception.matches.count() == 1, timeout=WAIT)
-    assert reception.matches.item(0).text().startswith("Carla")
+    qtbot.waitUntil(lambda: reception.manual.matches.count() == 1, timeout=WAIT)
+    assert reception.manual.matches.item(0).text().startswith("Carla")
     reception.close()
