@@ -199,18 +199,18 @@ def main() -> int:
     runtime.shell.controller.reset()
 
     # Staff screens.
-    pad = runtime.shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = runtime.shell.staff.ask_pin(PinRole.INSTRUCTOR)
     pump(app, 0.5)
     for digit in "12":
         pad.keys[digit].click()
     if wanted("pin_pad"):
         shooter.grab_over(window, pad, "pin_pad")
     pad.close()
-    menu = runtime.shell.open_staff_menu()
+    menu = runtime.shell.staff.open_staff_menu()
     if wanted("staff_menu"):
         shooter.grab(menu, "staff_menu")
     menu.close()
-    reception = runtime.shell.open_reception()
+    reception = runtime.shell.staff.open_reception()
     reception.manual.name_search.setText("a")
     wait_for(app, lambda: reception.manual.matches.count() > 0)
     if wanted("reception_manual"):
@@ -224,7 +224,7 @@ def main() -> int:
     if wanted("reception_health"):
         shooter.grab(reception, "reception_health")
     reception.close()
-    board = runtime.shell.open_board()
+    board = runtime.shell.staff.open_board()
     wait_for(app, lambda: board.table.rowCount() > 0)
     board.table.selectRow(0)
     wait_for(app, lambda: board.detail_name.text() != "" and board.recent.count() > 0)
@@ -236,7 +236,7 @@ def main() -> int:
     if wanted("board_eligible"):
         shooter.grab(board, "board_eligible")
     board.close()
-    settings = runtime.shell.open_settings()
+    settings = runtime.shell.staff.open_settings()
     pump(app, 1.0)
     if wanted("settings_camera"):
         shooter.grab(settings, "settings_camera")
@@ -275,7 +275,7 @@ def wizard_shots(app: QApplication, shooter: Shooter, root: Path) -> None:
     core = KioskRuntime.open(root / "fresh", remember_credentials=False)
     runtime = GuiRuntime(core, source="demo", next_text=lambda: None, fullscreen=False, sound=False)
     runtime.start()
-    wizard = runtime.shell.wizard
+    wizard = runtime.shell.staff.wizard
     assert wizard is not None
     wizard.resize(1920, 1080)
     wizard.connection.slug.setText(GOLDEN_TIGER)

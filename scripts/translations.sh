@@ -15,7 +15,7 @@ if [ "${1:-}" != "--release" ]; then
   # English is the source language (kiosk_en.ts stays untranslated: the source texts show).
   # Plurals are two source texts chosen in code ("1 more class" / "2 more classes"): the
   # Python parser of lupdate marks no numerus forms.
-  "$lupdate" -no-obsolete -locations relative -source-language en kiosk/ui/*.py kiosk/gui.py \
+  "$lupdate" -no-obsolete -locations relative -source-language en kiosk/ui/*.py kiosk/ui/*/*.py kiosk/gui.py \
     -ts "$out/kiosk_en.ts" "$out/kiosk_ja.ts"
 fi
 for ts in "$out"/kiosk_*.ts; do

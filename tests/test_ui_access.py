@@ -106,19 +106,19 @@ def unlabelled(root: QWidget) -> list[str]:
 
 
 def open_settings(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_settings()
+    return runtime.shell.staff.open_settings()
 
 
 def open_reception(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_reception()
+    return runtime.shell.staff.open_reception()
 
 
 def open_board(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_board()
+    return runtime.shell.staff.open_board()
 
 
 def open_pin_pad(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(pad.pin_edit.isEnabled, timeout=WAIT)
     return pad
 
@@ -129,9 +129,9 @@ def open_menu(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
     pad = open_pin_pad(runtime, qtbot)
     pad.pin_edit.setText(ui.STAFF_PIN)
     pad.keys["OK"].click()
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
-    assert isinstance(shell.dialog, StaffMenu)
-    return shell.dialog
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
+    assert isinstance(shell.staff.dialog, StaffMenu)
+    return shell.staff.dialog
 
 
 Opener = Callable[[GuiRuntime, QtBot], StaffDialog]
@@ -164,7 +164,7 @@ def test_every_control_of_the_wizard_is_named(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
-        wizard = runtime.shell.wizard
+        wizard = runtime.shell.staff.wizard
         assert wizard is not None and wizard.camera is not None and wizard.kiosk is not None
         found = controls(wizard)  # every step, shown or not: they are built up front
         for expected in (
@@ -210,7 +210,7 @@ def active(qtbot: QtBot, dialog: QWidget) -> None:
 def test_tab_order_of_the_pin_settings_reaches_the_primary_button(
     kiosk: GuiRuntime, qtbot: QtBot
 ) -> None:
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     qtbot.waitUntil(settings.isVisible, timeout=WAIT)
     active(qtbot, settings)
     settings.tabs.setCurrentIndex(3)  # PINs
@@ -237,7 +237,7 @@ def test_tab_order_of_the_pin_settings_reaches_the_primary_button(
 
 
 def test_tab_order_of_reception_check_in_by_name(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     qtbot.waitUntil(reception.isVisible, timeout=WAIT)
     active(qtbot, reception)
     order = tab_through(qtbot, reception.manual.name_search)
@@ -258,7 +258,7 @@ def test_tab_order_of_the_wizard_account_step(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
-        wizard = runtime.shell.wizard
+        wizard = runtime.shell.staff.wizard
         assert wizard is not None
         active(qtbot, wizard)
         assert wizard.connection.slug.hasFocus()  # each step opens on its first field

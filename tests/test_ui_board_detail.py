@@ -60,7 +60,7 @@ def reloaded(board: InstructorBoard, qtbot: QtBot, change: Callable[[], object])
 
 def test_within_days_filter(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     days_roster(kiosk)
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 5, timeout=WAIT)
     assert board.within_days.value() == 14 and not board.within_days_on.isChecked()
 
@@ -96,7 +96,7 @@ def test_detail_shows_reasons_stats_and_recent_attendance(kiosk: GuiRuntime, qtb
     qtbot.waitUntil(lambda: controller.shown == 2, timeout=WAIT)
     assert controller.current is not None and controller.current.outcome is Outcome.EXPIRED
 
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 5, timeout=WAIT)
     board.search.setText("kai")
     qtbot.waitUntil(lambda: board.shown_names() == ["Kai"], timeout=WAIT)

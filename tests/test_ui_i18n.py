@@ -89,7 +89,7 @@ def test_recent_scans_give_japanese_reasons_not_codes(
     forged = token("ana", key=OTHER_KEY)  # the academy's key id, another key: bad signature
     for text in (forged, "hello, not a code", token("suspended")):
         _scan_and_wait(kiosk, qtbot, text)
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
     expected = ["student_inactive", "invalid_code", "bad_signature"]  # newest first
     qtbot.waitUntil(lambda: reception.recent.outcomes() == expected, timeout=WAIT)
@@ -113,7 +113,7 @@ def test_recent_scans_give_japanese_reasons_not_codes(
 def test_health_panel_in_japanese_shows_the_roster_age(
     kiosk: GuiRuntime, qtbot: QtBot, japanese: QTranslator
 ) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
     qtbot.waitUntil(lambda: bool(reception.health.values), timeout=WAIT)
     values = reception.health.values
@@ -134,7 +134,7 @@ def test_override_refusal_is_japanese(
     _scan_and_wait(kiosk, qtbot, expired)
     failed = kiosk.shell.controller.current
     assert failed is not None and failed.scan_id is not None
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
     reception.recent.select(failed.scan_id)

@@ -72,20 +72,20 @@ def test_every_escape_attempt_is_refused(kiosk: GuiRuntime, qtbot: QtBot) -> Non
 
 def test_exit_needs_the_staff_pin(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     shell = kiosk.shell
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     enter_pin(qtbot, pad, INSTRUCTOR_PIN)
     # The instructor PIN opens the board, not the staff menu (no exit for instructors).
-    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "InstructorBoard", timeout=WAIT)
-    assert shell.dialog is not None
-    shell.dialog.close()
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    qtbot.waitUntil(lambda: type(shell.staff.dialog).__name__ == "InstructorBoard", timeout=WAIT)
+    assert shell.staff.dialog is not None
+    shell.staff.dialog.close()
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     enter_pin(qtbot, pad, STAFF_PIN)
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
-    menu = shell.dialog
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
+    menu = shell.staff.dialog
     assert isinstance(menu, StaffMenu)
     menu.buttons["exit"].click()
-    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
-    confirm = shell.dialog
+    qtbot.waitUntil(lambda: type(shell.staff.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
+    confirm = shell.staff.dialog
     assert isinstance(confirm, ConfirmDialog)
     with qtbot.waitSignal(shell.exit_requested, timeout=WAIT):
         confirm.confirm_button.click()
@@ -101,7 +101,7 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     provision(context)
     runtime = make_runtime(context)
     runtime.start()
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     for attempt in range(3):
         enter_pin(qtbot, pad, "0000")
         if attempt < 2:
@@ -114,7 +114,7 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
 
     runtime = make_runtime(open_runtime(data))
     runtime.start()
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
     assert "Too many wrong PINs" in pad.message.text()
     # Even the right PIN is not compared while locked.
@@ -134,7 +134,7 @@ def test_an_offline_kiosk_without_a_pin_offers_no_way_out_at_the_screen(
     runtime = make_runtime(context)
     runtime.start()
     try:
-        pad = runtime.shell.ask_pin(PinRole.STAFF)
+        pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
         qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.message.text(), timeout=WAIT)
         assert not pad.pin_edit.isEnabled() and not pad.keys["1"].isEnabled()
         assert not pad.account_button.isVisible()  # no account can vouch on an unregistered kiosk

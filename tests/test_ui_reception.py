@@ -104,7 +104,7 @@ def test_a_checkin_the_server_refuses_is_parked_with_its_reason(
     with Api(server) as admin:  # the office deletes the student; the kiosk has not heard yet
         deleted = admin.http.delete(f"/api/students/{leaver}", headers=bearer(admin.token()))
         assert deleted.status_code == 204, deleted.text
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     check_in_by_name(kiosk, reception, qtbot, leaver)  # offline first: accepted here
 
     strip = kiosk.shell.window.strip
@@ -146,7 +146,7 @@ def test_override_with_a_note_and_manual_checkin_reach_the_server(
     failed = controller.current
     assert failed is not None and failed.outcome is Outcome.EXPIRED and failed.scan_id
 
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
     reception.recent.select(failed.scan_id)
@@ -214,7 +214,7 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
 ) -> None:
     with empty_lobby(tmp_path, qapp, fps=8.0) as runtime:
         qtbot.waitUntil(lambda: runtime.camera.stats().decode_fps > 0, timeout=WAIT)
-        reception = runtime.shell.open_reception()
+        reception = runtime.shell.staff.open_reception()
         reception.tabs.setCurrentIndex(3)
         fps = re.compile(r", (\d+(?:\.\d+)?) fps$")
         decode = re.compile(
@@ -255,7 +255,7 @@ def test_health_panel_says_when_the_scan_loop_idles(
     # An empty lobby sends the loop into idle mode (every few frames): the panel says so, so
     # that staff do not take the lower decode rate for a fault.
     with empty_lobby(tmp_path, qapp, fps=30.0) as runtime:
-        reception = runtime.shell.open_reception()
+        reception = runtime.shell.staff.open_reception()
         reception.tabs.setCurrentIndex(3)
         qtbot.waitUntil(lambda: runtime.camera.stats().idle, timeout=WAIT)
         qtbot.waitUntil(

@@ -49,7 +49,7 @@ def board_roster(runtime: GuiRuntime) -> None:
 
 def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     board_roster(kiosk)
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 12, timeout=WAIT)
     assert board.shown_names()[0] == "Ivy"  # by progress: eligible first
     loaded = board.loaded
@@ -77,7 +77,7 @@ def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
 
 
 def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.program.count() == 2 and board.rank.count() == 3, timeout=WAIT)
     loaded = board.loaded
     board.rank.setCurrentIndex(board.rank.findData("yellow"))
@@ -91,7 +91,7 @@ def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None
 
 
 def test_manual_checkin_by_name_works_offline(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.manual.name_search.setText("fin")
     qtbot.waitUntil(lambda: reception.manual.matches.count() == 1, timeout=WAIT)
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
@@ -111,7 +111,7 @@ def test_override_a_failed_scan_with_a_note(kiosk: GuiRuntime, qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
     failed = kiosk.shell.controller.current
     assert failed is not None and failed.outcome is Outcome.EXPIRED
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
     reception.recent.select(str(failed.scan_id))
@@ -132,7 +132,7 @@ def test_health_panel_and_redacted_diagnostics(
     card = token("hana", kind="card")
     scan_from_thread(kiosk, card)
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
     qtbot.waitUntil(lambda: bool(reception.health.values), timeout=WAIT)
     values = reception.health.values
@@ -175,7 +175,7 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
 ) -> None:
     scan_from_thread(kiosk, token("ana", kind="card"))
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     settings.tabs.setCurrentIndex(4)  # connection
     settings.wipe_button.click()
     first = settings.wipe_confirm
@@ -188,14 +188,14 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
     with qtbot.waitSignal(settings.wiped, timeout=WAIT):
         second.confirm_button.click()
     assert kiosk.reception.tenant() is None
-    qtbot.waitUntil(lambda: kiosk.shell.wizard is not None, timeout=WAIT)
-    wizard = kiosk.shell.wizard
+    qtbot.waitUntil(lambda: kiosk.shell.staff.wizard is not None, timeout=WAIT)
+    wizard = kiosk.shell.staff.wizard
     assert wizard is not None
     wizard.close()
 
 
 def test_settings_give_this_kiosk_its_own_check_in_window(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     choice = settings.window_choice
     qtbot.waitUntil(lambda: "(120 min)" in choice.academy.text(), timeout=WAIT)
     assert choice.academy.isChecked() and choice.minutes.value() == 120
@@ -222,7 +222,7 @@ def test_a_configured_check_in_window_locks_the_choice(
     runtime = ui.make_runtime(context)
     runtime.start()
     try:
-        settings = runtime.shell.open_settings()
+        settings = runtime.shell.staff.open_settings()
         choice = settings.window_choice
         assert choice.own.isChecked() and choice.minutes.value() == 90
         assert not (choice.own.isEnabled() or choice.academy.isEnabled())

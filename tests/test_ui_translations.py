@@ -33,7 +33,7 @@ def _no_leaks(qapp: QApplication) -> Iterator[None]:
 
 def source_strings() -> set[tuple[str, str]]:
     found = set()
-    for path in [*(ROOT / "kiosk" / "ui").glob("*.py"), ROOT / "kiosk" / "gui.py"]:
+    for path in [*(ROOT / "kiosk" / "ui").rglob("*.py"), ROOT / "kiosk" / "gui.py"]:
         for match in _CALL.finditer(path.read_text()):
             text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(2)))
             if "\\" in text:

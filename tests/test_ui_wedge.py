@@ -115,7 +115,7 @@ def test_typing_at_human_pace_is_never_swallowed(text: str) -> None:
 
 
 def test_wedge_scan_while_a_staff_dialog_has_focus(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    pad = kiosk.shell.ask_pin(PinRole.STAFF)
+    pad = kiosk.shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.isVisible() and pad.pin_edit.isEnabled(), timeout=WAIT)
     pad.activateWindow()
     pad.pin_edit.setFocus()
@@ -131,7 +131,7 @@ def test_wedge_scan_while_a_staff_dialog_has_focus(kiosk: GuiRuntime, qtbot: QtB
 
 
 def test_a_person_typing_still_reaches_the_focused_field(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     qtbot.waitUntil(lambda: reception.isVisible(), timeout=WAIT)
     reception.activateWindow()
     edit: QLineEdit = reception.manual.name_search

@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+372"/>
         <source>just now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -32,7 +32,7 @@
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board.py" line="+52"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -205,7 +205,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>TatamiTech says: eligible</source>
         <translation type="unfinished"></translation>
     </message>
@@ -218,7 +218,7 @@
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+40"/>
+        <location filename="../../kiosk/ui/camera_setup.py" line="+54"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -279,13 +279,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+231"/>
+        <location line="-134"/>
         <source>Camera %1 (%2)</source>
-        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Demo feed (synthetic)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -293,7 +292,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -328,7 +327,7 @@
 <context>
     <name>CheckInWindow</name>
     <message>
-        <location filename="../../ui/checkin_window.py" line="+47"/>
+        <location filename="../../kiosk/ui/checkin_window.py" line="+47"/>
         <source>This kiosk&apos;s own window</source>
         <translation type="unfinished"></translation>
     </message>
@@ -366,7 +365,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+182"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation type="unfinished"></translation>
@@ -375,16 +374,16 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+314"/>
+        <location filename="../../kiosk/gui.py" line="+243"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
-        <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen). Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-196"/>
         <source>no roster: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -407,7 +406,7 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+43"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+43"/>
         <location line="+1"/>
         <source>TatamiTech check-in</source>
         <translation type="unfinished"></translation>
@@ -416,7 +415,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+179"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation type="unfinished"></translation>
@@ -596,7 +595,7 @@
         <location line="+1"/>
         <location line="+11"/>
         <location line="+3"/>
-        <location filename="../../ui/scan_screen.py" line="+478"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="+478"/>
         <source>Please see the front desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -663,7 +662,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-1"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-1"/>
         <source>Kiosk not set up yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,7 +670,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+112"/>
         <source>an override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,7 +693,7 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+70"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
         <source>Staff access</source>
         <translation type="unfinished"></translation>
     </message>
@@ -791,7 +790,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Enter your email and password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -819,17 +818,17 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception/common.py" line="+46"/>
         <source>Technical detail: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location filename="../../kiosk/ui/reception/dialog.py" line="+42"/>
         <source>Reception</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Reception tools</source>
         <translation type="unfinished"></translation>
     </message>
@@ -840,12 +839,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+135"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+74"/>
         <source>Recent scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="+1"/>
         <source>Needs attention</source>
         <translation type="unfinished"></translation>
     </message>
@@ -855,7 +854,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../../kiosk/ui/reception/manual.py" line="+50"/>
         <source>For a student without a phone or card. Works offline; recorded as a manual check-in with your staff id.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -885,34 +884,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Pick a student first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
         <source>Check-in failed: see the health tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+153"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+43"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="-7"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+152"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,13 +921,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+150"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+6"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation type="unfinished"></translation>
@@ -954,7 +953,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>An override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -969,7 +968,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="-11"/>
         <source>Check-ins the TatamiTech server refused. They are kept here and never block the others. Fix the cause in TatamiTech, then send them again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -984,7 +983,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
         <source>Sync now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,7 +998,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1074,13 +1073,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="+58"/>
         <source>not registered (offline roster)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1095,12 +1093,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>offline (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-53"/>
         <source>%1 students, seq %2, updated %3 (%4)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1140,7 +1138,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Save diagnostics bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1150,17 +1148,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Exporting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Could not save: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,7 +1166,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-80"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1238,7 +1236,7 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-395"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-395"/>
         <source>Hold your QR code inside the frame</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1373,7 +1371,7 @@
 <context>
     <name>ServerReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+5"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+5"/>
         <source>the server does not know this student (removed from the roster?)</source>
         <extracomment>Why the TatamiTech server refused a check-in (a parked item), by the server&apos;s reason code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1413,7 +1411,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings.py" line="+68"/>
+        <location filename="../../kiosk/ui/settings.py" line="+69"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1576,22 +1574,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Kiosk id: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Server: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Device key: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1606,7 +1604,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1647,7 +1645,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-92"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-92"/>
         <location line="+141"/>
         <source>check the email, the password and the connection.</source>
         <translation type="unfinished"></translation>
@@ -1701,9 +1699,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+504"/>
+        <location filename="../../kiosk/ui/staff_screens.py" line="+243"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
+        <extracomment>What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1720,7 +1718,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Sound</name>
     <message>
-        <location filename="../../ui/sounds.py" line="+39"/>
+        <location filename="../../kiosk/ui/sounds.py" line="+43"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1753,7 +1751,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-259"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1771,7 +1769,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="+68"/>
+        <location filename="../../kiosk/ui/dialogs.py" line="+68"/>
         <source>Last scan</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1786,15 +1784,25 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+10"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+106"/>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="+137"/>
+        <source>That did not work (%1). Try again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+29"/>
+        <location filename="../../kiosk/ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1847,7 +1855,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+65"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation type="unfinished"></translation>
@@ -1876,7 +1884,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+132"/>
+        <location filename="../../kiosk/ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1984,7 +1992,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-73"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-73"/>
         <source>waiting to upload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2020,7 +2028,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+106"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2270,7 +2278,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+372"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
@@ -32,7 +32,7 @@
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board.py" line="+52"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
@@ -205,7 +205,7 @@
         <translation>TatamiTech に接続できません。端末内の判定を表示しています。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>TatamiTech says: eligible</source>
         <translation>TatamiTech の判定: 昇級可能</translation>
     </message>
@@ -218,7 +218,7 @@
 <context>
     <name>CameraSetup</name>
     <message>
-        <location filename="../../ui/camera_setup.py" line="+40"/>
+        <location filename="../../kiosk/ui/camera_setup.py" line="+54"/>
         <source>Read a code, but it is not a TatamiTech code.</source>
         <translation>コードを読み取りましたが、TatamiTech のコードではありません。</translation>
     </message>
@@ -279,13 +279,12 @@
         <translation>カメラを再起動中…</translation>
     </message>
     <message>
-        <location filename="../../gui.py" line="+231"/>
+        <location line="-134"/>
         <source>Camera %1 (%2)</source>
-        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen).</extracomment>
         <translation>カメラ %1 (%2)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Demo feed (synthetic)</source>
         <translation>デモ映像（合成）</translation>
     </message>
@@ -293,7 +292,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -328,7 +327,7 @@
 <context>
     <name>CheckInWindow</name>
     <message>
-        <location filename="../../ui/checkin_window.py" line="+47"/>
+        <location filename="../../kiosk/ui/checkin_window.py" line="+47"/>
         <source>This kiosk&apos;s own window</source>
         <translation>このキオスク独自の時間枠</translation>
     </message>
@@ -366,7 +365,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+182"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -375,16 +374,16 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../gui.py" line="+314"/>
+        <location filename="../../kiosk/gui.py" line="+243"/>
         <source>Demo: staff PIN %1 · instructor PIN %2</source>
-        <extracomment>Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
+        <extracomment>Where the process started (cold start is measured from here). Demo PINs, set only in demo mode when the demo kiosk has none (shown on the idle screen). Qt categories that complain about optional system libraries (audio, VA-API): not our problem, and noisy on every kiosk without them.</extracomment>
         <translation>デモ: スタッフ PIN %1 · 指導者 PIN %2</translation>
     </message>
 </context>
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-196"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -407,7 +406,7 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+43"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+43"/>
         <location line="+1"/>
         <source>TatamiTech check-in</source>
         <translation>TatamiTech チェックイン</translation>
@@ -416,7 +415,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+179"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -596,7 +595,7 @@
         <location line="+1"/>
         <location line="+11"/>
         <location line="+3"/>
-        <location filename="../../ui/scan_screen.py" line="+478"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="+478"/>
         <source>Please see the front desk</source>
         <translation>受付へお越しください</translation>
     </message>
@@ -663,7 +662,7 @@
         <translation>もう一度お試しいただくか、受付へお越しください</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-1"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-1"/>
         <source>Kiosk not set up yet</source>
         <translation>この端末はまだ設定されていません</translation>
     </message>
@@ -671,7 +670,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+112"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -694,7 +693,7 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+70"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
         <source>Staff access</source>
         <translation>スタッフ用</translation>
     </message>
@@ -791,7 +790,7 @@
         <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Enter your email and password.</source>
         <translation>メールアドレスとパスワードを入力してください。</translation>
     </message>
@@ -819,17 +818,17 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception/common.py" line="+46"/>
         <source>Technical detail: %1</source>
         <translation>技術情報: %1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location filename="../../kiosk/ui/reception/dialog.py" line="+42"/>
         <source>Reception</source>
         <translation>受付</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Reception tools</source>
         <translation>受付ツール</translation>
     </message>
@@ -840,12 +839,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+135"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+74"/>
         <source>Recent scans</source>
         <translation>最近の読み取り</translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="+1"/>
         <source>Needs attention</source>
         <translation>要対応</translation>
     </message>
@@ -855,7 +854,7 @@
         <translation>状態</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../../kiosk/ui/reception/manual.py" line="+50"/>
         <source>For a student without a phone or card. Works offline; recorded as a manual check-in with your staff id.</source>
         <translation>スマートフォンやカードがない生徒用です。オフラインでも使えます。あなたのスタッフ ID 付きの手動チェックインとして記録されます。</translation>
     </message>
@@ -885,34 +884,34 @@
         <translation>選んだ生徒をチェックイン</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Pick a student first.</source>
         <translation>先に生徒を選んでください。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
         <source>Check-in failed: see the health tab.</source>
         <translation>チェックインに失敗しました。「状態」タブを確認してください。</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+153"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+43"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="-7"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+152"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Source</source>
         <translation>方法</translation>
     </message>
@@ -922,13 +921,13 @@
         <translation>送信</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+150"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+6"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation>それでもチェックイン</translation>
@@ -954,7 +953,7 @@
         <translation>更新</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>An override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -969,7 +968,7 @@
         <translation>例外処理は保存されませんでした。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="-11"/>
         <source>Check-ins the TatamiTech server refused. They are kept here and never block the others. Fix the cause in TatamiTech, then send them again.</source>
         <translation>TatamiTech サーバーが受け付けなかったチェックインです。ここに保管され、他の送信を妨げません。TatamiTech で原因を直してから再送してください。</translation>
     </message>
@@ -984,7 +983,7 @@
         <translation>再送</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
@@ -999,7 +998,7 @@
         <translation>個人情報を含まない診断情報を書き出す</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Connection</source>
         <translation>接続</translation>
     </message>
@@ -1074,13 +1073,12 @@
         <translation>バージョン</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="+58"/>
         <source>not registered (offline roster)</source>
         <translation>未登録（オフライン名簿）</translation>
     </message>
@@ -1095,12 +1093,12 @@
         <translation>オンライン</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>offline (%1)</source>
         <translation>オフライン (%1)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-53"/>
         <source>%1 students, seq %2, updated %3 (%4)</source>
         <translation>生徒 %1 人、第 %2 版、更新: %3（%4）</translation>
     </message>
@@ -1140,7 +1138,7 @@
         <translation>メモリ内のみ: 再起動後に再サインインが必要</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Save diagnostics bundle</source>
         <translation>診断情報の保存</translation>
     </message>
@@ -1150,17 +1148,17 @@
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation>保存しました: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Could not save: %1</source>
         <translation>保存できませんでした: %1</translation>
     </message>
@@ -1168,7 +1166,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-80"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1238,7 +1236,7 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="-395"/>
+        <location filename="../../kiosk/ui/scan_screen.py" line="-395"/>
         <source>Hold your QR code inside the frame</source>
         <translation>QR コードを枠の中にかざしてください</translation>
     </message>
@@ -1373,7 +1371,7 @@
 <context>
     <name>ServerReason</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+5"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+5"/>
         <source>the server does not know this student (removed from the roster?)</source>
         <extracomment>Why the TatamiTech server refused a check-in (a parked item), by the server&apos;s reason code.</extracomment>
         <translation>サーバーにこの生徒の登録がありません（名簿から削除された可能性があります）</translation>
@@ -1413,7 +1411,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings.py" line="+68"/>
+        <location filename="../../kiosk/ui/settings.py" line="+69"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -1576,22 +1574,22 @@
         <translation>サインアウトして消去…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Kiosk id: %1</source>
         <translation>端末 ID: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Server: %1</source>
         <translation>サーバー: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Device key: %1</source>
         <translation>端末キー: %1</translation>
     </message>
@@ -1606,7 +1604,7 @@
         <translation>メモリ内のみ（再起動後に再サインインが必要）</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
@@ -1649,7 +1647,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-92"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-92"/>
         <location line="+141"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
@@ -1703,9 +1701,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../ui/shell.py" line="+504"/>
+        <location filename="../../kiosk/ui/staff_screens.py" line="+243"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
+        <extracomment>What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation>端末を終了</translation>
     </message>
     <message>
@@ -1722,7 +1720,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Sound</name>
     <message>
-        <location filename="../../ui/sounds.py" line="+39"/>
+        <location filename="../../kiosk/ui/sounds.py" line="+43"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
@@ -1755,7 +1753,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-259"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1773,7 +1771,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="+68"/>
+        <location filename="../../kiosk/ui/dialogs.py" line="+68"/>
         <source>Last scan</source>
         <translation>直近の読み取り</translation>
     </message>
@@ -1788,15 +1786,25 @@ Wipe anyway and lose them?</source>
         <translation>この画面を閉じる</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+10"/>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location line="+106"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="+137"/>
+        <source>That did not work (%1). Try again.</source>
+        <translation>うまくいきませんでした（%1）。もう一度お試しください。</translation>
     </message>
 </context>
 <context>
     <name>StaffMenu</name>
     <message>
-        <location filename="../../ui/staff_menu.py" line="+29"/>
+        <location filename="../../kiosk/ui/staff_menu.py" line="+29"/>
         <source>Staff menu</source>
         <translation>スタッフメニュー</translation>
     </message>
@@ -1849,7 +1857,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+65"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation>このキオスクは未登録です: セットアップを実行してください</translation>
@@ -1878,7 +1886,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StatusStrip</name>
     <message>
-        <location filename="../../ui/status_strip.py" line="+132"/>
+        <location filename="../../kiosk/ui/status_strip.py" line="+132"/>
         <source>Academy</source>
         <translation>道場</translation>
     </message>
@@ -1986,7 +1994,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../ui/i18n.py" line="-73"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-73"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -2022,7 +2030,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../ui/wizard.py" line="+106"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
         <source>Academy and environment</source>
         <translation>道場と接続先</translation>
     </message>
@@ -2272,7 +2280,7 @@ Wipe anyway and lose them?</source>
         <translation>端末を開始</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
