@@ -202,7 +202,7 @@ def main() -> int:
     pad = runtime.shell.staff.ask_pin(PinRole.INSTRUCTOR)
     pump(app, 0.5)
     for digit in "12":
-        pad.keys[digit].click()
+        pad.keypad.keys[digit].click()
     if wanted("pin_pad"):
         shooter.grab_over(window, pad, "pin_pad")
     pad.close()

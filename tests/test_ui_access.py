@@ -119,7 +119,7 @@ def open_board(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
 
 def open_pin_pad(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
     pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
-    qtbot.waitUntil(pad.pin_edit.isEnabled, timeout=WAIT)
+    qtbot.waitUntil(pad.keypad.pin_edit.isEnabled, timeout=WAIT)
     return pad
 
 
@@ -127,8 +127,8 @@ def open_menu(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
     """The staff menu as staff reach it: the staff PIN on the pad."""
     shell = runtime.shell
     pad = open_pin_pad(runtime, qtbot)
-    pad.pin_edit.setText(ui.STAFF_PIN)
-    pad.keys["OK"].click()
+    pad.keypad.pin_edit.setText(ui.STAFF_PIN)
+    pad.keypad.keys["OK"].click()
     qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
     assert isinstance(shell.staff.dialog, StaffMenu)
     return shell.staff.dialog

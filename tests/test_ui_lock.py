@@ -43,10 +43,10 @@ WAIT = 10_000
 
 
 def enter_pin(qtbot: QtBot, pad: PinDialog, pin: str) -> None:
-    qtbot.waitUntil(lambda: pad.pin_edit.isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: pad.keypad.pin_edit.isEnabled(), timeout=WAIT)
     for digit in pin:
-        pad.keys[digit].click()
-    pad.keys["OK"].click()
+        pad.keypad.keys[digit].click()
+    pad.keypad.keys["OK"].click()
 
 
 def test_every_escape_attempt_is_refused(kiosk: GuiRuntime, qtbot: QtBot) -> None:
@@ -105,10 +105,10 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     for attempt in range(3):
         enter_pin(qtbot, pad, "0000")
         if attempt < 2:
-            qtbot.waitUntil(lambda: "Wrong PIN" in pad.message.text(), timeout=WAIT)
+            qtbot.waitUntil(lambda: "Wrong PIN" in pad.keypad.message.text(), timeout=WAIT)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
-    assert "Too many wrong PINs" in pad.message.text()
-    assert not pad.keys["5"].isEnabled() and not pad.pin_edit.isEnabled()
+    assert "Too many wrong PINs" in pad.keypad.message.text()
+    assert not pad.keypad.keys["5"].isEnabled() and not pad.keypad.pin_edit.isEnabled()
     pad.close()
     runtime.shutdown()  # the kiosk restarts (power cut, or someone trying their luck)
 
@@ -116,7 +116,7 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     runtime.start()
     pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
-    assert "Too many wrong PINs" in pad.message.text()
+    assert "Too many wrong PINs" in pad.keypad.message.text()
     # Even the right PIN is not compared while locked.
     check = runtime.services.pins.verify(STAFF_PIN, PinRole.STAFF)
     assert not check.ok and check.locked
@@ -135,11 +135,13 @@ def test_an_offline_kiosk_without_a_pin_offers_no_way_out_at_the_screen(
     runtime.start()
     try:
         pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
-        qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.message.text(), timeout=WAIT)
-        assert not pad.pin_edit.isEnabled() and not pad.keys["1"].isEnabled()
-        assert not pad.account_button.isVisible()  # no account can vouch on an unregistered kiosk
-        pad.pin_edit.setText("1234")
-        pad._submit()  # even a PIN typed in some other way grants nothing
+        qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.keypad.message.text(), timeout=WAIT)
+        assert not pad.keypad.pin_edit.isEnabled() and not pad.keypad.keys["1"].isEnabled()
+        assert (
+            not pad.keypad.account_button.isVisible()
+        )  # no account can vouch on an unregistered kiosk
+        pad.keypad.pin_edit.setText("1234")
+        pad.keypad.submit()  # even a PIN typed in some other way grants nothing
         assert pad.isVisible() and not runtime.services.pins.is_set(PinRole.STAFF)
         pad.close()
         assert runtime.shell.window.close() is False

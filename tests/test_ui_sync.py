@@ -200,11 +200,11 @@ def test_account_login_and_the_online_promotion_check(
     pad = runtime.shell.staff.ask_pin(PinRole.INSTRUCTOR)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
     assert server.seed is not None
-    pad.email_edit.setText(f"instructor@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
+    pad.account.email_edit.setText(f"instructor@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
     shell = runtime.shell
-    pad.sign_in_button.click()
-    assert pad.password_edit.text() == ""
+    pad.account.sign_in_button.click()
+    assert pad.account.password_edit.text() == ""
     qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, InstructorBoard), timeout=WAIT)
     board = shell.staff.dialog
     assert isinstance(board, InstructorBoard)
@@ -228,9 +228,9 @@ def test_an_assistant_account_reaches_reception_only(
     assert server.seed is not None
     pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)  # what the Staff button asks
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
-    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
+    pad.account.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
     qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, ReceptionDialog), timeout=WAIT)
     assert shell.staff.access is StaffAccess.RECEPTION
     assert shell.staff.allows("reception")
@@ -249,11 +249,11 @@ def test_an_assistant_account_reaches_reception_only(
     # The staff-only pad (settings, exit) refuses the assistant outright.
     pad = shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
-    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
+    pad.account.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
     qtbot.waitUntil(
-        lambda: "cannot open the staff screens" in pad.account_message.text(), timeout=WAIT
+        lambda: "cannot open the staff screens" in pad.account.message.text(), timeout=WAIT
     )
     assert shell.staff.dialog is pad
     pad.close()
@@ -261,9 +261,9 @@ def test_an_assistant_account_reaches_reception_only(
     # An admin account still gets the whole staff menu.
     pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
-    pad.email_edit.setText(f"admin@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
+    pad.account.email_edit.setText(f"admin@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
     qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
     assert shell.staff.access is StaffAccess.STAFF
     assert isinstance(shell.staff.dialog, StaffMenu)

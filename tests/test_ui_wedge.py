@@ -116,16 +116,16 @@ def test_typing_at_human_pace_is_never_swallowed(text: str) -> None:
 
 def test_wedge_scan_while_a_staff_dialog_has_focus(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     pad = kiosk.shell.staff.ask_pin(PinRole.STAFF)
-    qtbot.waitUntil(lambda: pad.isVisible() and pad.pin_edit.isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: pad.isVisible() and pad.keypad.pin_edit.isEnabled(), timeout=WAIT)
     pad.activateWindow()
-    pad.pin_edit.setFocus()
-    qtbot.waitUntil(lambda: pad.pin_edit.hasFocus(), timeout=WAIT)
+    pad.keypad.pin_edit.setFocus()
+    qtbot.waitUntil(lambda: pad.keypad.pin_edit.hasFocus(), timeout=WAIT)
     controller = kiosk.shell.controller
     type_into_window(focused_window(), token("ana", kind="card"))
     qtbot.waitUntil(lambda: controller.current is not None, timeout=WAIT)
     assert controller.current is not None and controller.current.outcome is Outcome.ACCEPTED
     assert controller.current.source.value == "wedge"
-    assert pad.pin_edit.text() == ""  # not one character of the code leaked into the PIN
+    assert pad.keypad.pin_edit.text() == ""  # not one character of the code leaked into the PIN
     assert pad.toast.isVisibleTo(pad) and "Ana" in pad.toast.text()  # staff see the scan
     pad.close()
 
