@@ -214,24 +214,29 @@ def test_tab_order_of_the_pin_settings_reaches_the_primary_button(
     qtbot.waitUntil(settings.isVisible, timeout=WAIT)
     active(qtbot, settings)
     settings.tabs.setCurrentIndex(3)  # PINs
-    order = tab_through(qtbot, settings.pin_role)
-    wanted = [settings.pin_role, settings.new_pin, settings.new_pin2, settings.pin_button]
+    order = tab_through(qtbot, settings.pins.role)
+    wanted = [
+        settings.pins.role,
+        settings.pins.new_pin,
+        settings.pins.new_pin2,
+        settings.pins.change_button,
+    ]
     assert order[:4] == wanted  # top to bottom, as laid out
-    assert settings.pin_button.property("role") == "primary"
+    assert settings.pins.change_button.property("role") == "primary"
     # The cycle leaves the page and comes back: nothing traps the keyboard, and the way out
     # (the close button) and the tabs are on it.
     assert settings.close_button in order and settings.tabs.tabBar() in order
     assert all(w.isVisible() for w in order)  # never into another tab's hidden page
 
     # Enter on the focused primary button confirms.
-    settings.new_pin.setText("97531")
-    settings.new_pin2.setText("97531")
-    settings.pin_button.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(settings.pin_button.hasFocus, timeout=WAIT)
+    settings.pins.new_pin.setText("97531")
+    settings.pins.new_pin2.setText("97531")
+    settings.pins.change_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(settings.pins.change_button.hasFocus, timeout=WAIT)
     window = QGuiApplication.focusWindow()
     assert window is not None
     QTest.keyClick(window, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: settings.pin_result.text() == "PIN changed.", timeout=WAIT)
+    qtbot.waitUntil(lambda: settings.pins.result.text() == "PIN changed.", timeout=WAIT)
     assert kiosk.services.pins.verify("97531", PinRole.STAFF).ok
     settings.close()
 

@@ -61,9 +61,11 @@ def test_register_again_from_the_settings(
 
         settings = shell.staff.open_settings()
         settings.tabs.setCurrentIndex(4)  # connection
-        qtbot.waitUntil(lambda: first.kiosk_id in settings.identity_label.text(), timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: first.kiosk_id in settings.connection.identity_label.text(), timeout=WAIT
+        )
         with qtbot.waitSignal(settings.reregister_requested, timeout=WAIT):
-            settings.register_button.click()
+            settings.connection.register_button.click()
         qtbot.waitUntil(
             lambda: shell.staff.wizard is not None and shell.staff.wizard.isVisible(), timeout=WAIT
         )

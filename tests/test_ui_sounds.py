@@ -101,9 +101,9 @@ def test_turning_sound_off_and_on_again_keeps_saying_it_is_unavailable(
     kiosk.sounds.start()
     settings = kiosk.shell.staff.open_settings()
     for wanted in (False, True):
-        settings.sound.setChecked(wanted)
+        settings.display.sound.setChecked(wanted)
         with qtbot.waitSignal(settings.preferences_changed, timeout=WAIT):
-            settings.save_button.click()
+            settings.display.save_button.click()
         assert kiosk.shell.preferences.sound is wanted
     settings.close()
     assert kiosk.sounds.status is SoundStatus.NO_OUTPUT  # enabled again, still no output

@@ -177,12 +177,12 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
     settings = kiosk.shell.staff.open_settings()
     settings.tabs.setCurrentIndex(4)  # connection
-    settings.wipe_button.click()
-    first = settings.wipe_confirm
+    settings.connection.wipe_button.click()
+    first = settings.connection.wipe_confirm
     first.confirm_button.click()
     # One check-in waits for upload: the first confirmation is refused with the count.
-    qtbot.waitUntil(lambda: settings.wipe_confirm is not first, timeout=WAIT)
-    second = settings.wipe_confirm
+    qtbot.waitUntil(lambda: settings.connection.wipe_confirm is not first, timeout=WAIT)
+    second = settings.connection.wipe_confirm
     assert any("not uploaded" in label.text() for label in second.findChildren(QLabel))
     assert kiosk.reception.tenant() is not None  # nothing wiped yet
     with qtbot.waitSignal(settings.wiped, timeout=WAIT):
@@ -196,15 +196,15 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
 
 def test_settings_give_this_kiosk_its_own_check_in_window(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     settings = kiosk.shell.staff.open_settings()
-    choice = settings.window_choice
+    choice = settings.checkin.window_choice
     qtbot.waitUntil(lambda: "(120 min)" in choice.academy.text(), timeout=WAIT)
     assert choice.academy.isChecked() and choice.minutes.value() == 120
     choice.own.setChecked(True)
     choice.minutes.setValue(30)
     with qtbot.waitSignal(settings.preferences_changed, timeout=WAIT):
-        settings.window_save_button.click()
+        settings.checkin.save_button.click()
     assert kiosk.preferences_service.load().checkin_window_minutes == 30
-    assert settings.window_result.text() == "Saved."
+    assert settings.checkin.result.text() == "Saved."
     settings.close()
     card = token("ana", kind="card", ttl=timedelta(days=1))
     checkin = kiosk.core.checkin
@@ -223,10 +223,10 @@ def test_a_configured_check_in_window_locks_the_choice(
     runtime.start()
     try:
         settings = runtime.shell.staff.open_settings()
-        choice = settings.window_choice
+        choice = settings.checkin.window_choice
         assert choice.own.isChecked() and choice.minutes.value() == 90
         assert not (choice.own.isEnabled() or choice.academy.isEnabled())
-        assert not settings.window_save_button.isEnabled()
+        assert not settings.checkin.save_button.isEnabled()
         assert "90 minutes" in choice.note.text()
         settings.close()
     finally:
