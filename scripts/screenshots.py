@@ -227,10 +227,10 @@ def main() -> int:
     board = runtime.shell.staff.open_board()
     wait_for(app, lambda: board.table.rowCount() > 0)
     board.table.selectRow(0)
-    wait_for(app, lambda: board.detail_name.text() != "" and board.recent.count() > 0)
+    wait_for(app, lambda: board.detail.name.text() != "" and board.detail.recent.count() > 0)
     if wanted("board"):
         shooter.grab(board, "board")
-    board.eligible_only.setChecked(True)
+    board.filters.eligible_only.setChecked(True)
     wait_for(app, lambda: board.loaded >= 2)
     pump(app, 0.5)
     if wanted("board_eligible"):

@@ -53,39 +53,41 @@ def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: board.table.rowCount() == 12, timeout=WAIT)
     assert board.shown_names()[0] == "Ivy"  # by progress: eligible first
     loaded = board.loaded
-    board.eligible_only.setChecked(True)
+    board.filters.eligible_only.setChecked(True)
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     assert board.shown_names() == ["Ivy"]
-    board.eligible_only.setChecked(False)
-    board.within_classes.setValue(2)
+    board.filters.eligible_only.setChecked(False)
+    board.filters.within_classes.setValue(2)
     loaded = board.loaded
-    board.within_classes_on.setChecked(True)
+    board.filters.within_classes_on.setChecked(True)
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     # Within 2 classes: Ivy (eligible) and Jon (2 short); Kai also lacks fees: not "close".
     assert board.shown_names() == ["Ivy", "Jon"]
     loaded = board.loaded
-    board.within_classes_on.setChecked(False)
-    board.search.setText("car")
+    board.filters.within_classes_on.setChecked(False)
+    board.filters.search.setText("car")
     qtbot.waitUntil(
         lambda: board.loaded > loaded and board.shown_names() == ["Carla"], timeout=WAIT
     )
     board.table.selectRow(0)
-    qtbot.waitUntil(lambda: board.detail_name.text() == "Carla", timeout=WAIT)
-    assert "more class" in board.detail_steps.text()
-    assert not board.check_button.isEnabled()  # offline kiosk: no online check
+    qtbot.waitUntil(lambda: board.detail.name.text() == "Carla", timeout=WAIT)
+    assert "more class" in board.detail.steps.text()
+    assert not board.detail.check_button.isEnabled()  # offline kiosk: no online check
     board.close()
 
 
 def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     board = kiosk.shell.staff.open_board()
-    qtbot.waitUntil(lambda: board.program.count() == 2 and board.rank.count() == 3, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: board.filters.program.count() == 2 and board.filters.rank.count() == 3, timeout=WAIT
+    )
     loaded = board.loaded
-    board.rank.setCurrentIndex(board.rank.findData("yellow"))
+    board.filters.rank.setCurrentIndex(board.filters.rank.findData("yellow"))
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     assert board.shown_names() == []  # everyone in the vector roster wears white
     loaded = board.loaded
-    board.rank.setCurrentIndex(board.rank.findData("white"))
-    board.program.setCurrentIndex(board.program.findData("adults"))
+    board.filters.rank.setCurrentIndex(board.filters.rank.findData("white"))
+    board.filters.program.setCurrentIndex(board.filters.program.findData("adults"))
     qtbot.waitUntil(lambda: board.loaded > loaded and len(board.shown_names()) == 9, timeout=WAIT)
     board.close()
 

@@ -210,9 +210,9 @@ def test_account_login_and_the_online_promotion_check(
     assert isinstance(board, InstructorBoard)
     qtbot.waitUntil(lambda: board.table.rowCount() > 0, timeout=WAIT)
     board.table.selectRow(0)
-    qtbot.waitUntil(board.check_button.isEnabled, timeout=WAIT)
-    board.check_button.click()
-    qtbot.waitUntil(lambda: "TatamiTech says" in board.online_result.text(), timeout=WAIT)
+    qtbot.waitUntil(board.detail.check_button.isEnabled, timeout=WAIT)
+    board.detail.check_button.click()
+    qtbot.waitUntil(lambda: "TatamiTech says" in board.detail.online_result.text(), timeout=WAIT)
     board.close()
     runtime.shutdown()
 
