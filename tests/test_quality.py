@@ -30,7 +30,8 @@ def test_layering_contracts_hold() -> None:
     assert "broken" not in result.stdout.lower() or " 0 broken" in result.stdout.lower()
 
 
-#: What kiosk.domain may import (DESIGN §2: pure rules, stdlib plus PyJWT/cryptography).
+#: What kiosk.domain may import (DESIGN §2: pure rules, stdlib plus PyJWT/cryptography; cbor2 and
+#: base45 decode the compact QR token, bytes in and out, no I/O: docs/decisions.md).
 #: Standard-library modules that do no I/O. ``urllib.parse`` only splits strings (the QR may be
 #: a URL with ``?token=``); ``zoneinfo`` reads the time-zone database, which is static data.
 DOMAIN_STDLIB = frozenset(
@@ -66,7 +67,7 @@ DOMAIN_STDLIB = frozenset(
         "zoneinfo",
     }
 )
-DOMAIN_THIRD_PARTY = ("jwt", "cryptography")
+DOMAIN_THIRD_PARTY = ("jwt", "cryptography", "cbor2", "base45")
 #: Never allowed, whatever the list above grows into: these touch files, processes or network.
 IO_MODULES = frozenset(
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from kiosk.domain.tokens import (
     TokenKind,
     TokenProblem,
     extract_token_text,
+    issue_token,
     load_public_key,
+    public_jwk,
+    public_key_x,
     read_token,
     sanitize_for_log,
     verify_signature,
@@ -25,6 +29,7 @@ from tests.support import (
     CURRENT_KEY,
     CURRENT_KID,
     DATA,
+    OTHER_KEY,
     VECTOR_NOW,
     VECTOR_ROSTER,
     VECTORS,
@@ -123,3 +128,23 @@ def test_public_key_must_have_32_bytes() -> None:
 def test_sanitize_for_log_strips_control_characters() -> None:
     assert sanitize_for_log("ab\x1b[31mc\x00d", limit=100) == "ab?[31mc?d"
     assert len(sanitize_for_log("x" * 500)) == 64
+
+
+def test_roster_keys_verify_through_pyjwt() -> None:
+    """The store and the server hand the verifier PyJWT JWKs bound to EdDSA."""
+    token = make_token("ana")
+    reading = read_token(token)
+    x = public_key_x(CURRENT_KEY)
+    assert verify_signature(reading, {CURRENT_KID: public_jwk(CURRENT_KID, x)})
+    other = public_jwk(CURRENT_KID, public_key_x(OTHER_KEY))
+    assert not verify_signature(reading, {CURRENT_KID: other})
+    with pytest.raises(ValueError, match="32 bytes"):
+        public_jwk("k", "AAAA")
+
+
+def test_pyjwt_requires_the_claims_the_kiosk_needs() -> None:
+    """Defence in depth: a signed JWS without a required claim never verifies, even if a reading
+    claims otherwise (the reader rejects such a token first)."""
+    signed = issue_token(CURRENT_KEY, CURRENT_KID, {"studentId": "x", "tenantId": "y", "exp": 1})
+    reading = replace(read_token(make_token("ana")), token=signed)
+    assert not verify_signature(reading, {CURRENT_KID: CURRENT_KEY.public_key()})

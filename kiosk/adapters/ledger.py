@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.domain.decision import Outcome, PassUse, PriorCheckin
 from kiosk.domain.eligibility import LocalAttendance, ServerStatus
 from kiosk.domain.model import (
@@ -46,7 +44,7 @@ from kiosk.domain.ports import (
     SyncState,
 )
 from kiosk.domain.roster import RosterError, RosterUpdate, parse_parts
-from kiosk.domain.tokens import TokenKind, load_public_key
+from kiosk.domain.tokens import TokenKind, VerificationKey, public_jwk
 
 _STUDENT_COLUMNS = (
     "id, display_name, program_id, rank_id, rank_since, classes_since_promotion, status, "
@@ -152,7 +150,7 @@ class RosterCache:
     tenant: Tenant
     settings: TenantSettings
     rules: RuleBook
-    keys: Mapping[str, Ed25519PublicKey]
+    keys: Mapping[str, VerificationKey]
     key_ids: tuple[str, ...]
     classes: tuple[ClassSlot, ...]
     seq: int
@@ -166,7 +164,7 @@ def load_roster_cache(conn: sqlite3.Connection) -> RosterCache | None:
     if "tenant" not in parts:
         return None
     parsed = parse_parts(parts)
-    keys = {kid: load_public_key(x) for kid, x in conn.execute("SELECT kid, x FROM tenant_keys")}
+    keys = {kid: public_jwk(kid, x) for kid, x in conn.execute("SELECT kid, x FROM tenant_keys")}
     classes = tuple(
         ClassSlot(
             id=row[0],
@@ -210,7 +208,7 @@ class _RosterView:
         return self._cache.tenant
 
     @property
-    def keys(self) -> Mapping[str, Ed25519PublicKey]:
+    def keys(self) -> Mapping[str, VerificationKey]:
         return self._cache.keys
 
     @property

@@ -115,7 +115,9 @@ def run_frames(
             payload["fps"] = source.actual_fps
         with write_lock:
             emit(status_stream, payload)
-        if status.state in (SourceState.ENDED, SourceState.FAILED):
+        # A source that ended on its own lets the decoder finish its last frame (the loop stops
+        # by itself); stopping here would race it and could drop the only frame of a folder.
+        if status.state is SourceState.FAILED:
             stopping.set()
 
     def on_engine_replaced(choice: PipelineChoice) -> None:

@@ -20,11 +20,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.domain.model import ClassSlot, InactivePolicy, Student, StudentStatus, TenantSettings
 from kiosk.domain.schedule import ClassSession, attach_class
-from kiosk.domain.tokens import TokenClaims, TokenKind, TokenReading, verify_signature
+from kiosk.domain.tokens import (
+    TokenClaims,
+    TokenKind,
+    TokenReading,
+    VerificationKey,
+    verify_signature,
+)
 
 
 class Outcome(StrEnum):
@@ -130,7 +134,7 @@ class RosterView(Protocol):
     def tenant_id(self) -> str: ...
 
     @property
-    def keys(self) -> Mapping[str, Ed25519PublicKey]: ...
+    def keys(self) -> Mapping[str, VerificationKey]: ...
 
     @property
     def settings(self) -> TenantSettings: ...

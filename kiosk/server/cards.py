@@ -30,13 +30,21 @@ def _file_stem(card: Card) -> str:
     return f"{name or 'student'}-{card.student_id[:8]}"
 
 
+def card_qr(token: str) -> segno.QRCode:
+    """The QR symbol printed for a token: error level M, so a worn or creased card still reads.
+
+    segno picks the mode from the text: a compact token (``TT1:`` + base45) is alphanumeric,
+    ~256 characters in version 9 (53 modules); a ~420-character JWS is bytes, version 16 (81).
+    """
+    return segno.make_qr(token, error="m")
+
+
 def write_png(cards: Sequence[Card], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for card in cards:
         path = out_dir / f"{_file_stem(card)}.png"
-        # Error level M: a ~380-character token still fits a version ~14 code.
-        segno.make_qr(card.token, error="m").save(str(path), scale=6, border=4)
+        card_qr(card.token).save(str(path), scale=6, border=4)
         paths.append(path)
     return paths
 
@@ -57,7 +65,7 @@ _COLS, _ROWS = 2, 3
 
 
 def _card_ops(card: Card, academy: str, x: float, y: float) -> bytes:
-    qr = segno.make_qr(card.token, error="m")
+    qr = card_qr(card.token)
     matrix = list(qr.matrix)
     side = len(matrix)
     # Four light modules around the code (the QR quiet zone), 30 pt below it for the text.

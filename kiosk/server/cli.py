@@ -1,4 +1,4 @@
-"""``tatami-server``: serve, seed, issue-cards, rotate-keys (configured by the environment).
+"""``tatami-server``: serve, seed, issue-cards, token-form, rotate-keys (configured by the env).
 
 Exit codes: 0 done, 1 failed, 2 bad usage or configuration.
 """
@@ -19,6 +19,8 @@ from kiosk.server.cards import Card, write_pdf, write_png
 from kiosk.server.config import ConfigError, ServerConfig
 from kiosk.server.db import Database
 
+FORMS = ("compact", "jws")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -36,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     cards.add_argument("--tenant", required=True, metavar="SLUG")
     cards.add_argument("--out", required=True, type=Path, metavar="DIR")
     cards.add_argument("--format", choices=("png", "pdf"), default="pdf")
+    cards.add_argument(
+        "--form",
+        choices=FORMS,
+        default=None,
+        help="token form of the cards (default: the academy's setting, compact unless changed)",
+    )
+    forms = commands.add_parser(
+        "token-form", help="show or set an academy's QR token form for new cards and passes"
+    )
+    forms.add_argument("--tenant", required=True, metavar="SLUG")
+    forms.add_argument("--cards", choices=FORMS, default=None)
+    forms.add_argument("--passes", choices=FORMS, default=None)
     rotate = commands.add_parser("rotate-keys", help="new active QR key; the old one retires")
     rotate.add_argument("--tenant", required=True, metavar="SLUG")
     return parser
@@ -53,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "seed":
         return _seed(config)
     if args.command == "issue-cards":
-        return _issue_cards(config, args.tenant, args.out, args.format)
+        return _issue_cards(config, args.tenant, args.out, args.format, args.form)
+    if args.command == "token-form":
+        return _token_form(config, args.tenant, args.cards, args.passes)
     return _rotate(config, args.tenant)
 
 
@@ -98,7 +114,8 @@ def _seed(config: ServerConfig) -> int:
     return 0
 
 
-def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str) -> int:
+def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str, form: str | None) -> int:
+    from kiosk.domain.tokens import TokenForm
     from kiosk.server.qr import card_token, issue_card_row
 
     db = Database(config.database_url)
@@ -107,14 +124,14 @@ def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str) -> int:
         now = datetime.now(UTC)
         S, C = schema.students, schema.cards
         with db.write_tx() as conn:
+            T = schema.tenants
             tenant = conn.execute(
-                sa.select(schema.tenants.c.id, schema.tenants.c.name).where(
-                    schema.tenants.c.slug == slug
-                )
+                sa.select(T.c.id, T.c.name, T.c.card_token_form).where(T.c.slug == slug)
             ).first()
             if tenant is None:
                 print(f"tatami-server: no tenant {slug!r}", file=sys.stderr)
                 return 2
+            card_form = TokenForm(form or tenant.card_token_form)
             students = conn.execute(
                 sa.select(S.c.id, S.c.display_name)
                 .where(
@@ -124,7 +141,8 @@ def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str) -> int:
             ).all()
             cards: list[Card] = []
             for student in students:
-                # Reprinting gives the same card: a valid stored card is signed again.
+                # Reprinting gives the same card: a valid stored card is signed again (in
+                # either form: the card is its nonce, which both forms carry).
                 existing = conn.execute(
                     sa.select(C)
                     .where(
@@ -137,9 +155,11 @@ def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str) -> int:
                     .limit(1)
                 ).first()
                 if existing is not None:
-                    token = card_token(conn, existing)
+                    token = card_token(conn, existing, card_form)
                 else:
-                    token = issue_card_row(conn, tenant.id, student.id, now, None)[1]
+                    token = issue_card_row(conn, tenant.id, student.id, now, None, form=card_form)[
+                        1
+                    ]
                 cards.append(Card(student.id, student.display_name, token))
     finally:
         db.dispose()
@@ -149,6 +169,32 @@ def _issue_cards(config: ServerConfig, slug: str, out: Path, fmt: str) -> int:
     else:
         path = write_pdf(cards, tenant.name, out / f"cards-{slug}.pdf")
         print(f"wrote {len(cards)} cards to {path}")
+    return 0
+
+
+def _token_form(config: ServerConfig, slug: str, cards: str | None, passes: str | None) -> int:
+    """Show, or set, the forms an academy issues (a running server reads it at its next start)."""
+    T = schema.tenants
+    db = Database(config.database_url)
+    try:
+        db.migrate()
+        with db.write_tx() as conn:
+            changes = {
+                column: value
+                for column, value in (("card_token_form", cards), ("pass_token_form", passes))
+                if value is not None
+            }
+            if changes:
+                conn.execute(sa.update(T).where(T.c.slug == slug).values(**changes))
+            row = conn.execute(
+                sa.select(T.c.card_token_form, T.c.pass_token_form).where(T.c.slug == slug)
+            ).first()
+    finally:
+        db.dispose()
+    if row is None:
+        print(f"tatami-server: no tenant {slug!r}", file=sys.stderr)
+        return 2
+    print(f"{slug}: cards {row.card_token_form}, passes {row.pass_token_form}")
     return 0
 
 

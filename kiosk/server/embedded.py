@@ -36,6 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 import uvicorn
 
+from kiosk.domain.tokens import TokenForm
 from kiosk.server import schema
 from kiosk.server.app import create_app
 from kiosk.server.clock import Clock, SystemClock
@@ -105,20 +106,27 @@ class RunningServer:
         kind: str = "pass",
         ttl: timedelta = timedelta(minutes=10),
         now: datetime | None = None,
+        form: TokenForm | None = None,
     ) -> str:
         """A QR token for a student of ``slug`` (expired ones: a negative ``ttl`` or old ``now``).
 
-        Cards are stored (and so revocable); ``ttl`` is ignored for them.
+        Cards are stored (and so revocable); ``ttl`` is ignored for them. ``form``: the
+        academy's setting for that kind unless given.
         """
         issued = now or self.clock.now()
+        T = schema.tenants
         with self.database.write_tx() as conn:
-            tenant_id = conn.execute(
-                sa.select(schema.tenants.c.id).where(schema.tenants.c.slug == slug)
-            ).scalar_one()
+            tenant = conn.execute(
+                sa.select(T.c.id, T.c.card_token_form, T.c.pass_token_form).where(T.c.slug == slug)
+            ).one()
             if kind == "card":
-                return issue_card_row(conn, tenant_id, student_id, issued, None)[1]
-            key = signing_key(conn, tenant_id)
-        return sign(key, student_id, tenant_id, new_nonce(), "pass", issued, issued + ttl)
+                card_form = form or TokenForm(tenant.card_token_form)
+                return issue_card_row(conn, tenant.id, student_id, issued, None, form=card_form)[1]
+            key = signing_key(conn, tenant.id)
+        pass_form = form or TokenForm(tenant.pass_token_form)
+        return sign(
+            key, student_id, tenant.id, new_nonce(), "pass", issued, issued + ttl, pass_form
+        )
 
     def stop(self) -> None:
         if self._thread.is_alive():

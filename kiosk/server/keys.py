@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Connection
 
-from kiosk.domain.tokens import b64url_encode, load_public_key, public_key_x
+from kiosk.domain.tokens import VerificationKey, b64url_encode, public_jwk, public_key_x
 from kiosk.server import schema
 from kiosk.server.db import Database
 
@@ -109,5 +109,5 @@ def public_jwks(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def verification_keys(jwks: list[dict[str, Any]]) -> Mapping[str, Ed25519PublicKey]:
-    return {key["kid"]: load_public_key(key["x"]) for key in jwks}
+def verification_keys(jwks: list[dict[str, Any]]) -> Mapping[str, VerificationKey]:
+    return {key["kid"]: public_jwk(key["kid"], key["x"]) for key in jwks}

@@ -100,11 +100,17 @@ class QrIn(_In):
         le=PASS_MINUTES_MAX,
         description=f"lifetime of a pass in minutes (default {PASS_MINUTES_DEFAULT})",
     )
+    form: Literal["jws", "compact"] | None = Field(
+        default=None,
+        description="token form: compact (CWT, base45: a smaller QR) or jws; default: the "
+        "academy's setting (compact for cards, jws for passes unless changed)",
+    )
 
 
 class QrOut(_Out):
     token: str
     kind: Literal["pass", "card"]
+    form: Literal["jws", "compact"]
     exp: str
     cardId: str | None = None
 

@@ -1,5 +1,10 @@
 """QR tokens: issuing passes and cards, revoking cards, validating an online scan.
 
+Tokens are issued in either form (DESIGN §3): the academy's setting chooses (``card_token_form``,
+compact by default; ``pass_token_form``, JWS by default) and a request may ask for the other.
+Both forms carry the same claims and the same nonce, and a stored card is the nonce: reprinting
+a card in the other form gives the same card (revoking it revokes both texts).
+
 The online scan runs the kiosk's own decision (:func:`kiosk.domain.decision.decide`) against
 the server's data, so a code accepted at the front desk is accepted at the kiosk and the
 reverse. Outcomes map to HTTP as the contract says: ``403`` another tenant, ``401`` expired or
@@ -17,13 +22,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.engine import Connection
 
 from kiosk.domain.decision import HISTORY_HORIZON, Outcome, PassUse, PriorCheckin, decide
 from kiosk.domain.model import ClassSlot, Student, TenantSettings
 from kiosk.domain.schedule import ClassSession, sessions_around
-from kiosk.domain.tokens import issue_token, nonce_digest, read_token
+from kiosk.domain.tokens import TokenForm, VerificationKey, issue_in_form, nonce_digest, read_token
 from kiosk.server import schema
 from kiosk.server.clock import iso_z
 from kiosk.server.context import AppContext, Principal, audit
@@ -55,6 +59,7 @@ def sign(
     kind: str,
     iat: datetime,
     exp: datetime,
+    form: TokenForm = TokenForm.JWS,
 ) -> str:
     claims = {
         "studentId": student_id,
@@ -64,7 +69,7 @@ def sign(
         "exp": int(exp.timestamp()),
         "kind": kind,
     }
-    return issue_token(key.private_key, key.kid, claims)
+    return issue_in_form(form, key.private_key, key.kid, claims)
 
 
 def issue_card_row(
@@ -74,8 +79,9 @@ def issue_card_row(
     now: datetime,
     issued_by: str | None,
     nonce: str | None = None,
+    form: TokenForm = TokenForm.COMPACT,
 ) -> tuple[str, str, datetime]:
-    """Store a new card and sign it: ``(card id, token, exp)``."""
+    """Store a new card and sign it in ``form``: ``(card id, token, exp)``."""
     key = signing_key(conn, tenant_id)
     nonce = nonce or new_nonce()
     card_id = str(uuid.uuid4())
@@ -93,14 +99,21 @@ def issue_card_row(
             revoked_at=None,
         )
     )
-    return card_id, sign(key, student_id, tenant_id, nonce, "card", now, exp), exp
+    return card_id, sign(key, student_id, tenant_id, nonce, "card", now, exp, form), exp
 
 
-def card_token(conn: Connection, card: Any) -> str:
+def card_token(conn: Connection, card: Any, form: TokenForm = TokenForm.COMPACT) -> str:
     """The token of a stored card, signed again (Ed25519 is deterministic: the same text)."""
     key = key_by_kid(conn, card.tenant_id, card.kid)
     return sign(
-        key, card.student_id, card.tenant_id, card.nonce, "card", card.issued_at, card.expires_at
+        key,
+        card.student_id,
+        card.tenant_id,
+        card.nonce,
+        "card",
+        card.issued_at,
+        card.expires_at,
+        form,
     )
 
 
@@ -111,7 +124,9 @@ def issue(
     student_id: str,
     kind: str,
     ttl_minutes: int | None,
+    form: str | None = None,
 ) -> dict[str, Any]:
+    """Issue a pass or a card; ``form`` (``jws``/``compact``) overrides the academy's setting."""
     if principal.role is Role.STUDENT:
         if kind != "pass" or principal.student_id != student_id:
             raise forbidden("students may issue a pass for themselves only")
@@ -127,8 +142,17 @@ def issue(
         if exists is None:
             raise not_found("student")
         if kind == "card":
-            card_id, token, exp = issue_card_row(conn, tenant.id, student_id, now, principal.id)
-            return {"token": token, "kind": "card", "exp": iso_z(exp), "cardId": card_id}
+            card_form = TokenForm(form) if form else tenant.card_form
+            card_id, token, exp = issue_card_row(
+                conn, tenant.id, student_id, now, principal.id, form=card_form
+            )
+            return {
+                "token": token,
+                "kind": "card",
+                "form": card_form.value,
+                "exp": iso_z(exp),
+                "cardId": card_id,
+            }
         minutes = PASS_MINUTES_DEFAULT if ttl_minutes is None else ttl_minutes
         if not PASS_MINUTES_MIN <= minutes <= PASS_MINUTES_MAX:
             raise ApiError(
@@ -138,8 +162,9 @@ def issue(
             )
         exp = now + timedelta(minutes=minutes)
         key = signing_key(conn, tenant.id)
-    token = sign(key, student_id, tenant.id, new_nonce(), "pass", now, exp)
-    return {"token": token, "kind": "pass", "exp": iso_z(exp)}
+    pass_form = TokenForm(form) if form else tenant.pass_form
+    token = sign(key, student_id, tenant.id, new_nonce(), "pass", now, exp, pass_form)
+    return {"token": token, "kind": "pass", "form": pass_form.value, "exp": iso_z(exp)}
 
 
 def revoke_card(ctx: AppContext, tenant: TenantInfo, principal: Principal, card_id: str) -> None:
@@ -184,7 +209,7 @@ class _View:
     """The decision's RosterView and CheckinHistory over rows read for this one scan."""
 
     tenant_id: str
-    keys: Mapping[str, Ed25519PublicKey]
+    keys: Mapping[str, VerificationKey]
     settings: TenantSettings
     classes: Sequence[ClassSlot]
     revoked: bool

@@ -76,6 +76,10 @@ tenants = sa.Table(
     sa.Column("logo_png_b64", sa.Text, nullable=False),
     # Ranks, programs and transition rules: one small document, validated by the domain parser.
     sa.Column("rulebook", sa.JSON, nullable=False),
+    # QR token form for new printed cards and for phone passes: "compact" (CWT, base45: a
+    # smaller QR, read from farther away) or "jws" (DESIGN §3).
+    sa.Column("card_token_form", sa.String(16), nullable=False, server_default="compact"),
+    sa.Column("pass_token_form", sa.String(16), nullable=False, server_default="jws"),
     # The tenant's change sequence (DESIGN §5): the last seq handed out.
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),

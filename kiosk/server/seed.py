@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kiosk.domain.tokens import TokenForm
 from kiosk.server import schema
 from kiosk.server.config import DEFAULT_SEED_PASSWORD, AppEnv
 from kiosk.server.db import Database, SeqAllocator
@@ -129,6 +130,9 @@ class _Academy:
     classes: Sequence[
         tuple[str, str, str | None, int, str, int]
     ]  # id, name, program, wd, start, min
+    #: Form of new printed cards: Golden Tiger has the default (compact), Iron Crane keeps JWS
+    #: cards, so that the demo and the tests see one academy of each.
+    card_form: str = "compact"
 
 
 _ACADEMIES = (
@@ -254,6 +258,7 @@ _ACADEMIES = (
             ("k-fri-1830", "Adult Karate", "adults", 4, "18:30", 75),
             ("k-sun-1100", "Family class", None, 6, "11:00", 90),
         ),
+        card_form="jws",
     ),
 )
 
@@ -415,6 +420,7 @@ def _seed_academy(conn: Connection, academy: _Academy, now: datetime, password: 
             accent_color=academy.accent,
             logo_png_b64="",
             rulebook=academy.rulebook,
+            card_token_form=academy.card_form,
             seq=0,
             created_at=now,
         )
@@ -607,7 +613,7 @@ def _summary(conn: Connection, created: bool, password: str) -> SeedSummary:
             .where(schema.cards.c.tenant_id == tenant_id)
             .order_by(schema.cards.c.issued_at)
         ):
-            token = card_token(conn, card)
+            token = card_token(conn, card, TokenForm(academy.card_form))
             if card.revoked_at is None:
                 cards[card.student_id] = token
             else:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from kiosk.domain.model import RuleBook, Tenant, TenantSettings
 from kiosk.domain.roster import parse_parts
+from kiosk.domain.tokens import TokenForm
 from kiosk.server import schema
 from kiosk.server.db import Database
 from kiosk.server.errors import ApiError
@@ -34,6 +35,10 @@ class TenantInfo:
     rules: RuleBook
     #: The JSON parts as the roster publishes them: tenant, settings, ranks, programs, rules.
     parts: dict[str, Any]
+    #: Form of new printed cards and of phone passes (the server's, not in the roster: kiosks
+    #: read both forms whatever the academy issues).
+    card_form: TokenForm = TokenForm.COMPACT
+    pass_form: TokenForm = TokenForm.JWS
 
 
 def tenant_parts(row: sa.Row[Any]) -> dict[str, Any]:
@@ -93,6 +98,8 @@ class TenantDirectory:
             settings=parsed.settings,
             rules=parsed.rules,
             parts=parts,
+            card_form=TokenForm(row.card_token_form),
+            pass_form=TokenForm(row.pass_token_form),
         )
         with self._lock:
             self._by_slug[slug] = info

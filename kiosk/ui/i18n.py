@@ -109,6 +109,10 @@ _SCAN_REASONS: dict[str, str] = {
     TokenProblem.BAD_JSON: QT_TRANSLATE_NOOP("ScanReason", "damaged code (unreadable content)"),
     TokenProblem.BAD_HEADER: QT_TRANSLATE_NOOP("ScanReason", "code of an unknown kind"),
     TokenProblem.BAD_CLAIMS: QT_TRANSLATE_NOOP("ScanReason", "code with missing or wrong fields"),
+    # The compact form's layers read to staff as their JWS counterparts do.
+    TokenProblem.BAD_BASE45: QT_TRANSLATE_NOOP("ScanReason", "damaged code (unreadable parts)"),
+    TokenProblem.BAD_CBOR: QT_TRANSLATE_NOOP("ScanReason", "damaged code (unreadable content)"),
+    TokenProblem.NOT_COSE: QT_TRANSLATE_NOOP("ScanReason", "code of an unknown kind"),
     StudentStatus.SUSPENDED: QT_TRANSLATE_NOOP("ScanReason", "membership suspended"),
     StudentStatus.FROZEN: QT_TRANSLATE_NOOP("ScanReason", "membership frozen"),
     StudentStatus.INACTIVE: QT_TRANSLATE_NOOP("ScanReason", "membership inactive"),

@@ -23,7 +23,9 @@ def issue_qr(
     principal: Annotated[Principal, allow(*STAFF, Role.STUDENT)],
     ctx: Ctx,
 ) -> Any:
-    return qr.issue(ctx, tenant, principal, body.studentId.lower(), body.kind, body.ttlMinutes)
+    return qr.issue(
+        ctx, tenant, principal, body.studentId.lower(), body.kind, body.ttlMinutes, body.form
+    )
 
 
 @router.delete("/qr/cards/{card_id}", status_code=204, tags=["qr"])
