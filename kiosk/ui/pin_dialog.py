@@ -376,10 +376,7 @@ class PinDialog(StaffDialog):
             return
         left = max(0, FREE_ATTEMPTS - check.failures)
         self.keypad.say(
-            translate("PinDialog", "Wrong PIN. %n more try before a pause.", None, left)
-            if left == 1
-            else translate("PinDialog", "Wrong PIN. %n more tries before a pause.", None, left),
-            "error",
+            translate("PinDialog", "Wrong PIN. %n more tries before a pause.", None, left), "error"
         )
         self._set_busy(False)
 

@@ -289,10 +289,8 @@ class AccountStep(_Step):
         self.registered = registered
         result = registered.result
         students = registered.students
-        text = (
-            translate("Wizard", "Registered for %1. Roster: %n student.", None, students)
-            if students == 1
-            else translate("Wizard", "Registered for %1. Roster: %n students.", None, students)
+        text = translate(
+            "Wizard", "Registered for %1. Roster: %n students.", None, students
         ).replace("%1", result.tenant_name)
         if registered.error:
             text += " " + translate("Wizard", "Roster not loaded yet: %1").replace(

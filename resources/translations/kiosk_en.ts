@@ -4,46 +4,50 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+359"/>
         <source>just now</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>%n hour ago</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%n hours ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n days ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../kiosk/ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+34"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+82"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="+50"/>
         <source>Belt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="+1"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -59,17 +63,17 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+57"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-15"/>
         <source>Eligible now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="+23"/>
         <source>Instructor board</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-4"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation type="unfinished"></translation>
@@ -110,12 +114,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+29"/>
         <source>Students by progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+41"/>
         <source>Pick a student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -135,22 +139,20 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+8"/>
         <source>Recent attendance on this kiosk</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+73"/>
-        <source>%n student shown · from the kiosk&apos;s roster</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/board/dialog.py" line="+57"/>
         <source>%n students shown · from the kiosk&apos;s roster</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n student shown · from the kiosk's roster</numerusform>
+            <numerusform>%n students shown · from the kiosk's roster</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+20"/>
         <source>Belt: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -195,12 +197,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Asking TatamiTech…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>TatamiTech cannot be reached: the kiosk&apos;s own evaluation is shown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -292,7 +294,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-192"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -365,7 +367,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+165"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation type="unfinished"></translation>
@@ -383,7 +385,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-179"/>
         <source>no roster: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -415,7 +417,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+162"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation type="unfinished"></translation>
@@ -424,7 +426,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-259"/>
+        <location line="-246"/>
         <source>fees not paid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -498,55 +500,45 @@
         <source>all requirements met</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+130"/>
-        <source>%n more class</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+133"/>
         <source>%n more classes</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more class</numerusform>
+            <numerusform>%n more classes</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n more day</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n more days</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more day</numerusform>
+            <numerusform>%n more days</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n class short</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n classes short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n class short</numerusform>
+            <numerusform>%n classes short</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n day short</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n days short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day short</numerusform>
+            <numerusform>%n days short</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>too young by %n year</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>too young by %n years</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>too young by %n year</numerusform>
+            <numerusform>too young by %n years</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -562,7 +554,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-207"/>
+        <location line="-201"/>
         <source>Not a TatamiTech code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -670,7 +662,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+116"/>
         <source>an override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -693,12 +685,12 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+256"/>
         <source>Staff access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-192"/>
         <source>Enter your staff or instructor PIN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -728,7 +720,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+68"/>
         <source>Sign in with your TatamiTech staff account.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -755,17 +747,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+112"/>
         <source>No PIN is set on this kiosk: sign in with an account.</source>
+        <extracomment>No PIN exists to compare against (an unregistered kiosk provisioned offline).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+31"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,38 +767,36 @@
         <source>Too many wrong PINs. Try again in %1.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+56"/>
-        <source>Wrong PIN. %n more try before a pause.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+33"/>
         <source>Wrong PIN. %n more tries before a pause.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Wrong PIN. %n more try before a pause.</numerusform>
+            <numerusform>Wrong PIN. %n more tries before a pause.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The PIN could not be checked. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-182"/>
         <source>Enter your email and password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Signing in…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>This account cannot open the staff screens.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Sign-in failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1166,7 +1157,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-84"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation type="unfinished"></translation>
@@ -1183,26 +1174,29 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+5"/>
         <source>damaged code (unreadable parts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>damaged code (unreadable content)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>code of an unknown kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>code with missing or wrong fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>membership suspended</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1398,7 +1392,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+136"/>
         <source>refused by the server (HTTP %1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1411,12 +1405,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../kiosk/ui/settings.py" line="+69"/>
+        <location filename="../../kiosk/ui/settings/dialog.py" line="+51"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1441,7 +1435,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+35"/>
         <source>Play sounds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1480,28 +1474,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="+27"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+1"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location filename="../../kiosk/ui/settings/preferences.py" line="+51"/>
         <source>Saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="-3"/>
         <source>Check-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Save the check-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/settings/pins.py" line="+37"/>
         <location line="+12"/>
         <source>Which PIN</source>
         <translation type="unfinished"></translation>
@@ -1534,12 +1528,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+15"/>
         <source>A PIN has 4 to 12 digits.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1549,12 +1543,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
         <source>PIN changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/connection.py" line="+43"/>
         <source>This kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1574,7 +1568,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1604,12 +1598,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <location line="+6"/>
         <source>Sign out and wipe</source>
         <translation type="unfinished"></translation>
@@ -1620,12 +1614,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Wiping failed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Check-ins not uploaded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1645,13 +1639,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-92"/>
-        <location line="+141"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-82"/>
+        <location line="+124"/>
         <source>check the email, the password and the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-121"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1665,25 +1659,21 @@ Wipe anyway and lose them?</source>
         <source>the kiosk&apos;s database could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+117"/>
-        <source>%n check-in is not uploaded yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+105"/>
         <source>%n check-ins are not uploaded yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n check-in is not uploaded yet.</numerusform>
+            <numerusform>%n check-ins are not uploaded yet.</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n is parked for staff.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n are parked for staff.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n is parked for staff.</numerusform>
+            <numerusform>%n are parked for staff.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1751,7 +1741,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-246"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1855,7 +1845,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+69"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation type="unfinished"></translation>
@@ -1928,30 +1918,34 @@ Wipe anyway and lose them?</source>
         <source>Offline: check-ins are kept here</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
-        <source>%n check-in needs staff</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>%n check-ins need staff</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n check-in needs staff</numerusform>
+            <numerusform>%n check-ins need staff</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+5"/>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n to upload</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n to upload</numerusform>
+            <numerusform>%n to upload</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Synced %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+8"/>
         <source>Clock off by %n min</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Clock off by %n min</numerusform>
+            <numerusform>Clock off by %n min</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1973,26 +1967,27 @@ Wipe anyway and lose them?</source>
         <source>Roster up to date</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+15"/>
         <source>%n days</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>%n hour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n hours</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-73"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-77"/>
         <source>waiting to upload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2015,7 +2010,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+76"/>
+        <location line="+80"/>
         <source>pass</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2028,7 +2023,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+108"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2114,22 +2109,20 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Registering…</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+20"/>
-        <source>Registered for %1. Roster: %n student.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>Registered for %1. Roster: %n students.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Registered for %1. Roster: %n student.</numerusform>
+            <numerusform>Registered for %1. Roster: %n students.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Roster not loaded yet: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2139,7 +2132,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Not registered: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2165,7 +2158,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-195"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation type="unfinished"></translation>
@@ -2176,7 +2169,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation type="unfinished"></translation>
@@ -2308,7 +2301,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>The set-up could not be saved. Try again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,46 +4,47 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+372"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+359"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n min ago</source>
-        <translation>%n 分前</translation>
+        <translation>
+            <numerusform>%n 分前</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>%n hour ago</source>
-        <translation>%n 時間前</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%n hours ago</source>
-        <translation>%n 時間前</translation>
+        <translation>
+            <numerusform>%n 時間前</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n days ago</source>
-        <translation>%n 日前</translation>
+        <translation>
+            <numerusform>%n 日前</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../kiosk/ui/board.py" line="+52"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+34"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+82"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="+50"/>
         <source>Belt</source>
         <translation>帯</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="+1"/>
         <source>Classes</source>
         <translation>稽古回数</translation>
     </message>
@@ -59,17 +60,17 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+57"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-15"/>
         <source>Eligible now</source>
         <translation>昇級可能</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="+23"/>
         <source>Instructor board</source>
         <translation>指導者ボード</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-4"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation>名前で検索</translation>
@@ -110,12 +111,12 @@
         <translation>すべての帯</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+29"/>
         <source>Students by progress</source>
         <translation>進捗順の生徒一覧</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+41"/>
         <source>Pick a student</source>
         <translation>生徒を選んでください</translation>
     </message>
@@ -135,22 +136,19 @@
         <translation>TatamiTech サーバーに昇級判定を問い合わせる</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+8"/>
         <source>Recent attendance on this kiosk</source>
         <translation>この端末での最近の出席</translation>
     </message>
-    <message>
-        <location line="+73"/>
-        <source>%n student shown · from the kiosk&apos;s roster</source>
-        <translation>%n 人を表示 · 端末の名簿より</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/board/dialog.py" line="+57"/>
         <source>%n students shown · from the kiosk&apos;s roster</source>
-        <translation>%n 人を表示 · 端末の名簿より</translation>
+        <translation>
+            <numerusform>%n 人を表示 · 端末の名簿より</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+20"/>
         <source>Belt: %1</source>
         <translation>帯: %1</translation>
     </message>
@@ -195,12 +193,12 @@
         <translation>この端末での記録はまだありません</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Asking TatamiTech…</source>
         <translation>TatamiTech に問い合わせ中…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>TatamiTech cannot be reached: the kiosk&apos;s own evaluation is shown.</source>
         <translation>TatamiTech に接続できません。端末内の判定を表示しています。</translation>
     </message>
@@ -292,7 +290,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-192"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -365,7 +363,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+182"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+165"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -383,7 +381,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-196"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-179"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -415,7 +413,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+179"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+162"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -424,7 +422,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-259"/>
+        <location line="-246"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -498,55 +496,40 @@
         <source>all requirements met</source>
         <translation>すべての条件を満たしています</translation>
     </message>
-    <message>
-        <location line="+130"/>
-        <source>%n more class</source>
-        <translation>あと %n 回の稽古</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+133"/>
         <source>%n more classes</source>
-        <translation>あと %n 回の稽古</translation>
+        <translation>
+            <numerusform>あと %n 回の稽古</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n more day</source>
-        <translation>あと %n 日</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n more days</source>
-        <translation>あと %n 日</translation>
+        <translation>
+            <numerusform>あと %n 日</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n class short</source>
-        <translation>稽古が %n 回不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n classes short</source>
-        <translation>稽古が %n 回不足</translation>
+        <translation>
+            <numerusform>稽古が %n 回不足</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n day short</source>
-        <translation>日数が %n 日不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n days short</source>
-        <translation>日数が %n 日不足</translation>
+        <translation>
+            <numerusform>日数が %n 日不足</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>too young by %n year</source>
-        <translation>年齢があと %n 歳不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>too young by %n years</source>
-        <translation>年齢があと %n 歳不足</translation>
+        <translation>
+            <numerusform>年齢があと %n 歳不足</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -562,7 +545,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-207"/>
+        <location line="-201"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -670,7 +653,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+112"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+116"/>
         <source>an override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -693,12 +676,12 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+256"/>
         <source>Staff access</source>
         <translation>スタッフ用</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-192"/>
         <source>Enter your staff or instructor PIN</source>
         <translation>スタッフまたは指導者の PIN を入力してください</translation>
     </message>
@@ -728,7 +711,7 @@
         <translation>道場のアカウントでサインイン</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+68"/>
         <source>Sign in with your TatamiTech staff account.</source>
         <translation>TatamiTech のスタッフアカウントでサインインしてください。</translation>
     </message>
@@ -755,17 +738,18 @@
         <translation>PIN 入力に戻る</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+112"/>
         <source>No PIN is set on this kiosk: sign in with an account.</source>
+        <extracomment>No PIN exists to compare against (an unregistered kiosk provisioned offline).</extracomment>
         <translation>この端末には PIN が設定されていません。アカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
         <translation>この端末にはスタッフ PIN が設定されていません。このコンピューターで次のコマンドを実行して設定してください: tatami-kiosk pin set</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+31"/>
         <source>You can try again now.</source>
         <translation>もう一度入力できます。</translation>
     </message>
@@ -774,38 +758,35 @@
         <source>Too many wrong PINs. Try again in %1.</source>
         <translation>PIN の誤りが多すぎます。%1 後に再度お試しください。</translation>
     </message>
-    <message>
-        <location line="+56"/>
-        <source>Wrong PIN. %n more try before a pause.</source>
-        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+33"/>
         <source>Wrong PIN. %n more tries before a pause.</source>
-        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
+        <translation>
+            <numerusform>PIN が違います。あと %n 回で一時停止します。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The PIN could not be checked. Try again.</source>
         <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-182"/>
         <source>Enter your email and password.</source>
         <translation>メールアドレスとパスワードを入力してください。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Signing in…</source>
         <translation>サインイン中…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>This account cannot open the staff screens.</source>
         <translation>このアカウントではスタッフ画面を開けません。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Sign-in failed: %1</source>
         <translation>サインインに失敗しました: %1</translation>
     </message>
@@ -1166,7 +1147,7 @@
 <context>
     <name>ScanReason</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-80"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-84"/>
         <source>empty scan</source>
         <extracomment>Why a scan failed, for staff (recent scans): by the decision&apos;s detail code.</extracomment>
         <translation>空の読み取り</translation>
@@ -1183,26 +1164,29 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+5"/>
         <source>damaged code (unreadable parts)</source>
         <translation>破損したコード（読み取れない部分があります）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>damaged code (unreadable content)</source>
         <translation>破損したコード（内容を読み取れません）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>code of an unknown kind</source>
         <translation>不明な種類のコード</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>code with missing or wrong fields</source>
         <translation>項目が欠けているか誤っているコード</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>membership suspended</source>
         <translation>会員資格が停止中</translation>
     </message>
@@ -1398,7 +1382,7 @@
         <translation>サーバーにこのクラスの登録がありません</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+136"/>
         <source>refused by the server (HTTP %1)</source>
         <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
     </message>
@@ -1411,12 +1395,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../kiosk/ui/settings.py" line="+69"/>
+        <location filename="../../kiosk/ui/settings/dialog.py" line="+51"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1441,7 +1425,7 @@
         <translation>接続</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+35"/>
         <source>Play sounds</source>
         <translation>音を鳴らす</translation>
     </message>
@@ -1480,28 +1464,28 @@
         <translation>言語の変更は次回起動時に反映されます。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="+27"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+1"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location filename="../../kiosk/ui/settings/preferences.py" line="+51"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="-3"/>
         <source>Check-in window</source>
         <translation>チェックイン時間枠</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Save the check-in window</source>
         <translation>チェックイン時間枠を保存</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/settings/pins.py" line="+37"/>
         <location line="+12"/>
         <source>Which PIN</source>
         <translation>変更する PIN</translation>
@@ -1534,12 +1518,12 @@
         <translation>PIN を変更</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>The two PINs differ.</source>
         <translation>2 つの PIN が一致しません。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+15"/>
         <source>A PIN has 4 to 12 digits.</source>
         <translation>PIN は 4〜12 桁の数字です。</translation>
     </message>
@@ -1549,12 +1533,12 @@
         <translation>PIN は保存されませんでした。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
         <source>PIN changed.</source>
         <translation>PIN を変更しました。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/connection.py" line="+43"/>
         <source>This kiosk</source>
         <translation>この端末</translation>
     </message>
@@ -1574,7 +1558,7 @@
         <translation>サインアウトして消去…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
@@ -1604,12 +1588,12 @@
         <translation>メモリ内のみ（再起動後に再サインインが必要）</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <location line="+6"/>
         <source>Sign out and wipe</source>
         <translation>サインアウトして消去</translation>
@@ -1620,12 +1604,12 @@
         <translation>この端末から道場、名簿、PIN、設定、端末キーを消去します。その後、設定をやり直す必要があります。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Wiping failed.</source>
         <translation>消去に失敗しました。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Check-ins not uploaded</source>
         <translation>未送信のチェックインがあります</translation>
     </message>
@@ -1647,13 +1631,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-92"/>
-        <location line="+141"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-82"/>
+        <location line="+124"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-121"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -1667,25 +1651,19 @@ Wipe anyway and lose them?</source>
         <source>the kiosk&apos;s database could not be written.</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
-    <message>
-        <location line="+117"/>
-        <source>%n check-in is not uploaded yet.</source>
-        <translation>%n 件のチェックインがまだ送信されていません。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+105"/>
         <source>%n check-ins are not uploaded yet.</source>
-        <translation>%n 件のチェックインがまだ送信されていません。</translation>
+        <translation>
+            <numerusform>%n 件のチェックインがまだ送信されていません。</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n is parked for staff.</source>
-        <translation>%n 件はスタッフの対応待ちです。</translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n are parked for staff.</source>
-        <translation>%n 件はスタッフの対応待ちです。</translation>
+        <translation>
+            <numerusform>%n 件はスタッフの対応待ちです。</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1753,7 +1731,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-259"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-246"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1857,7 +1835,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>StaffNeeded</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+65"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+69"/>
         <source>this kiosk is not registered: run the set-up</source>
         <extracomment>Why sync waits for a person (the health panel).</extracomment>
         <translation>このキオスクは未登録です: セットアップを実行してください</translation>
@@ -1930,30 +1908,31 @@ Wipe anyway and lose them?</source>
         <source>Offline: check-ins are kept here</source>
         <translation>オフライン: チェックインは端末に保管中</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
-        <source>%n check-in needs staff</source>
-        <translation>%n 件のチェックインが要対応</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>%n check-ins need staff</source>
-        <translation>%n 件のチェックインが要対応</translation>
+        <translation>
+            <numerusform>%n 件のチェックインが要対応</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+5"/>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n to upload</source>
-        <translation>送信待ち %n 件</translation>
+        <translation>
+            <numerusform>送信待ち %n 件</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Synced %1</source>
         <translation>同期 %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+8"/>
         <source>Clock off by %n min</source>
-        <translation>時計が %n 分ずれています</translation>
+        <translation>
+            <numerusform>時計が %n 分ずれています</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1975,26 +1954,25 @@ Wipe anyway and lose them?</source>
         <source>Roster up to date</source>
         <translation>名簿は最新</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+15"/>
         <source>%n days</source>
-        <translation>%n 日</translation>
+        <translation>
+            <numerusform>%n 日</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>%n hour</source>
-        <translation>%n 時間</translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n hours</source>
-        <translation>%n 時間</translation>
+        <translation>
+            <numerusform>%n 時間</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-73"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-77"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -2017,7 +1995,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>TokenKind</name>
     <message>
-        <location line="+76"/>
+        <location line="+80"/>
         <source>pass</source>
         <translation>パス</translation>
     </message>
@@ -2030,7 +2008,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+108"/>
         <source>Academy and environment</source>
         <translation>道場と接続先</translation>
     </message>
@@ -2116,22 +2094,19 @@ Wipe anyway and lose them?</source>
         <translation>管理者のメールアドレスとパスワードを入力してください。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Registering…</source>
         <translation>登録中…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+20"/>
-        <source>Registered for %1. Roster: %n student.</source>
-        <translation>%1 に登録しました。名簿: %n 人。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>Registered for %1. Roster: %n students.</source>
-        <translation>%1 に登録しました。名簿: %n 人。</translation>
+        <translation>
+            <numerusform>%1 に登録しました。名簿: %n 人。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Roster not loaded yet: %1</source>
         <translation>名簿はまだ読み込まれていません: %1</translation>
     </message>
@@ -2141,7 +2116,7 @@ Wipe anyway and lose them?</source>
         <translation>この端末にはシステムのキーリングがありません。端末キーはメモリ内にのみ保持されるため、再起動後にスタッフの再サインインが必要です。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Not registered: %1</source>
         <translation>登録されませんでした: %1</translation>
     </message>
@@ -2167,7 +2142,7 @@ Wipe anyway and lose them?</source>
         <translation>スタッフ PIN</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-195"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation>プレビュー名</translation>
@@ -2178,7 +2153,7 @@ Wipe anyway and lose them?</source>
         <translation>プレビュー名を入力してください。英小文字、数字、ハイフンが使えます（pr-123）。</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation>スタッフ PIN（確認）</translation>
@@ -2310,7 +2285,7 @@ Wipe anyway and lose them?</source>
         <translation>スタッフは「スタッフ」ボタンと PIN でスタッフメニューを開きます。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>The set-up could not be saved. Try again.</source>
         <translation>設定を保存できませんでした。もう一度お試しください。</translation>
     </message>

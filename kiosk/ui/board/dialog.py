@@ -151,9 +151,7 @@ class InstructorBoard(StaffDialog):
                 table.setItem(index, column, item)
         shown = len(rows)
         self.footer.setText(
-            translate("Board", "%n student shown · from the kiosk's roster", None, shown)
-            if shown == 1
-            else translate("Board", "%n students shown · from the kiosk's roster", None, shown)
+            translate("Board", "%n students shown · from the kiosk's roster", None, shown)
         )
         selected = self.detail.student_id
         if selected is not None:
