@@ -126,10 +126,10 @@ def test_promotion_check_agrees_with_the_kiosk(server: RunningServer, tmp_path: 
         engine.upload_once()
         online = engine.promotion_check(close)
         assert online is not None
-        assert online["eligible"] == kiosk_view["eligible"]
-        assert online["stats"]["classesAttended"] == kiosk_view["stats"]["classesAttended"]
-        assert online["stats"]["daysInRank"] == kiosk_view["stats"]["daysInRank"]
-        assert online["nextSteps"] == kiosk_view["nextSteps"]
+        assert online.eligible == kiosk_view["eligible"]
+        assert online.classes_attended == kiosk_view["stats"]["classesAttended"]
+        assert online.days_in_rank == kiosk_view["stats"]["daysInRank"]
+        assert list(online.next_steps) == kiosk_view["nextSteps"]
 
 
 def test_two_kiosks_and_a_promotion_keep_counts_exact(
