@@ -196,6 +196,7 @@ def test_only_the_runtime_assembles_the_kiosk() -> None:
     kiosk = ROOT / "kiosk"
     faces = [
         kiosk / "app.py",
+        kiosk / "launch.py",
         kiosk / "gui.py",
         kiosk / "demo.py",
         kiosk / "__main__.py",

@@ -12,21 +12,17 @@ import threading
 import time
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
 from kiosk.adapters.decoders import make_engine
 from kiosk.adapters.frames import Frame, Image, VideoFileSource
 from kiosk.adapters.scan_pipeline import (
-    SAME_REGION,
     DecodePipeline,
     IdleGate,
     PipelineResult,
     ScanLoop,
-    overlap,
 )
-from kiosk.adapters.synthetic import KioskScene
 from tests.vision_support import code_frame, jws_like, lobby_frames, scan_to_end, write_video
 
 SIZE = (1280, 720)
@@ -57,7 +53,6 @@ def card_video(
 
 def analyse(pipeline: DecodePipeline, gate: IdleGate, index: int, image: Image) -> PipelineResult:
     """What the scan loop's decoder does with a frame the gate lets through."""
-    pipeline.background = gate.background_at(index)
     result = pipeline.run(image)
     gate.observe(index, result)
     return result
@@ -112,95 +107,11 @@ def test_idle_reads_a_card_within_two_frames_of_the_first_readable_one(
     assert gate.skipped == len(frames) - len(analysed) and gate.skipped > 20
 
 
-def unreadable_code(token: str, side: int = 260) -> Image:
-    """A lobby frame with a code whose finder patterns are covered: code-like, undecodable."""
-    scene = KioskScene(SIZE, seed=SEED)
-    rendered = scene.render(
-        token, random.Random(SEED), difficulty=0.0, qr_side=side, inverted=False
-    )
-    image = rendered.image.copy()
-    corners = np.array(rendered.effects.corners)
-    side = np.linalg.norm(corners[1] - corners[0])
-    for x, y in corners[[0, 1, 3]]:  # the three finder patterns sit at these corners
-        centre = (
-            int(x + (corners[:, 0].mean() - x) * 0.1),
-            int(y + (corners[:, 1].mean() - y) * 0.1),
-        )
-        cv2.circle(image, centre, int(side * 0.14), (128, 128, 128), -1)
-    return image
-
-
-def test_a_new_candidate_region_wakes_idle_mode_at_once(
-    lobby: list[np.ndarray], token: str
-) -> None:
-    pipeline = DecodePipeline.default()
-    gate = IdleGate(quiet_frames=QUIET)
-
-    def step(index: int, image: Image) -> bool:
-        if not gate.should_analyse(index):
-            return False
-        analyse(pipeline, gate, index, image)
-        return True
-
-    index = 0
-    while not gate.idle_at(index):
-        step(index, lobby[index % len(lobby)])
-        index += 1
-    assert [step(i, lobby[i % len(lobby)]) for i in range(index, index + 6)].count(True) == 2
-    index += 6
-    while not gate.should_analyse(index):
-        index += 1
-    covered = unreadable_code(token)
-    result = analyse(pipeline, gate, index, covered)
-    assert result.texts == [] and result.regions  # no code, but something code-like appeared
-    # Awake: every frame is analysed again, though none holds a readable code, until the
-    # covered card has been quiet (a known region) for the whole spell.
-    assert all(step(i, covered) for i in range(index + 1, index + QUIET))
-    assert gate.idle_at(index + QUIET)
-
-
-def test_a_card_where_the_last_one_was_is_new_again(lobby: list[np.ndarray], token: str) -> None:
-    pipeline = DecodePipeline.default()
-    gate = IdleGate(quiet_frames=QUIET)
-    card = code_frame(token, qr_side=170, seed=SEED, size=SIZE)
-    read = pipeline.run(card)
-    assert read.stage == "region"  # read in its own candidate region, the first listed
-    card_box = read.regions[0]
-    # A quiet lobby, a card held and read, taken away, another quiet spell.
-    frames = lobby * 3 + [card] * 5 + lobby * 6
-    index = 0
-    for index, image in enumerate(frames):
-        if gate.should_analyse(index):
-            analyse(pipeline, gate, index, image)
-    index += 1
-    assert gate.idle_at(index)
-    background = gate.background_at(index)
-    assert background and all(overlap(box, card_box) < SAME_REGION for box in background)
-    while not gate.should_analyse(index):
-        index += 1
-    # The same card at the same spot, its finders covered: unreadable, but new again.
-    result = analyse(pipeline, gate, index, unreadable_code(token, side=170))
-    assert result.texts == [] and any(overlap(b, card_box) >= SAME_REGION for b in result.regions)
-    assert not gate.idle_at(index + 1) and gate.background_at(index + 1) == []
-
-
-def test_background_regions_are_reported_but_not_decoded(token: str) -> None:
-    frame = code_frame(token, qr_side=140, seed=SEED, size=SIZE)
-    first = DecodePipeline.default().run(frame)
-    assert first.texts == [token] and first.stage == "region" and first.regions
-    # Idle mode passes the lobby's known regions: those are not decoded again (the periodic
-    # full-resolution pass still covers them), yet still reported, to keep them known.
-    pipeline = DecodePipeline.default()
-    pipeline.background = first.regions
-    skipped = pipeline.run(frame)
-    assert skipped.texts == [] and skipped.regions == first.regions
-
-
 class Counted(DecodePipeline):
     """A real pipeline that counts its runs and the CPU time each one took."""
 
     def __init__(self, pipeline: DecodePipeline) -> None:
-        super().__init__(pipeline.primary, pipeline.fallback, pipeline.config)
+        super().__init__(pipeline.primary)
         self.runs = threading.Semaphore(0)
         self.cpu_seconds: list[float] = []
 
@@ -243,7 +154,7 @@ def test_cpu_budget_lowers_the_decode_rate_and_skips_frames(
     tmp_path: Path, lobby: list[np.ndarray], token: str
 ) -> None:
     path = card_video(tmp_path / "loop.avi", lobby, token, 20, 20, 20)
-    pipeline = Counted(DecodePipeline(SlowEngine(rounds=10), None))
+    pipeline = Counted(DecodePipeline(SlowEngine(rounds=10)))
     frames_seen = 0
 
     def on_frame(frame: Frame) -> None:

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -23,10 +24,11 @@ from kiosk.adapters.frames import (
     Capture,
     SourceState,
     SourceStatus,
+    VideoFileSource,
     open_source,
 )
 from kiosk.adapters.scan_pipeline import DecodePipeline, DetectedCode, ScanLoop
-from tests.vision_support import code_frame, jws_like, lobby_frames
+from tests.vision_support import code_frame, jws_like, lobby_frames, write_video
 
 WIDTH, HEIGHT, FPS = cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT, cv2.CAP_PROP_FPS
 
@@ -311,3 +313,27 @@ def test_scan_loop_survives_a_camera_drop_out_and_scans_after_it(token: str) -> 
         assert loop.stop(timeout=10)
     assert loop.stats().scans == 1
     assert device.opened >= 2 and device.released == device.opened  # no handle leaked
+
+
+def test_an_mjpg_file_is_read_as_jpeg_packets_and_skipped_frames_are_not_decoded(
+    tmp_path: Path,
+) -> None:
+    # Frames of distinct brightness, so that each frame read can be told apart.
+    frames = [np.full((72, 128, 3), 20 * n + 10, np.uint8) for n in range(8)]
+    path = write_video(tmp_path / "steps.avi", frames)
+    source = VideoFileSource(path, realtime=False)
+    source.open()
+    first = source.read()
+    assert source.skip() and source.skip()  # frames 1 and 2: taken, not decoded
+    fourth = source.read()
+    source.close()
+    assert first is not None and fourth is not None
+    assert (first.index, fourth.index) == (0, 3)
+    assert fourth.image.shape == (72, 128, 3)
+    # The packet path gives the same pixels as OpenCV's own decoding of the file.
+    capture = cv2.VideoCapture(str(path))
+    for _ in range(4):
+        ok, reference = capture.read()
+    capture.release()
+    assert ok and np.abs(fourth.image.astype(int) - reference.astype(int)).max() <= 2
+    assert abs(float(fourth.image.mean()) - 70) < 4

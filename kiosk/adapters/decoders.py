@@ -24,7 +24,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from kiosk.adapters.frames import Image
+from kiosk.adapters.frame_types import Image
 
 
 class DecoderEngine(Protocol):
@@ -69,17 +69,30 @@ class ZxingEngine:
         try_invert: Also look for light-on-dark codes (dark-mode phones) inside the call.
         try_downscale: Let zxing-cpp also scan its own downscaled copies (helps big, blurry codes).
         try_rotate: Also look for codes rotated by 90°/270° (QR finder patterns make this cheap).
+        binarizer: ``local`` (zxing-cpp's default, local averages) or ``global`` (one global
+            histogram threshold: reads some unevenly lit or blurred photographs the local one
+            misses; the pipeline's retry).
     """
 
     name = "zxing"
     inverts: bool
 
     def __init__(
-        self, *, try_invert: bool = True, try_downscale: bool = True, try_rotate: bool = True
+        self,
+        *,
+        try_invert: bool = True,
+        try_downscale: bool = True,
+        try_rotate: bool = True,
+        binarizer: str = "local",
     ) -> None:
         import zxingcpp
 
         self._zx = zxingcpp
+        self._binarizer = (
+            zxingcpp.Binarizer.GlobalHistogram
+            if binarizer == "global"
+            else zxingcpp.Binarizer.LocalAverage
+        )
         self._formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
         self.inverts = try_invert
         self._try_downscale = try_downscale
@@ -94,6 +107,7 @@ class ZxingEngine:
             try_downscale=self._try_downscale,
             try_invert=self.inverts,
             text_mode=self._zx.TextMode.Plain,
+            binarizer=self._binarizer,
         )
         return [r.text for r in results if r.valid]
 

@@ -4,7 +4,10 @@ All sources share one small protocol. ``open()``, ``read()`` and ``close()`` are
 one thread that owns the source (the camera thread); ``interrupt()`` may be called from any thread
 to make a blocked or paced ``read()`` return promptly so that thread can stop.
 
-``read()`` returns a :class:`Frame`, or None when there is no frame right now. ``status`` then
+``read()`` returns a :class:`Frame`, or None when there is no frame right now. A source may also
+offer ``skip()``: take the next frame off the device or file without converting it (OpenCV's
+``grab()`` without ``retrieve()``); the scan loop's idle mode uses it for frames it would not
+look at. ``status`` then
 tells why: ``MISSING`` (the camera is gone; the next reads retry with backoff), ``ENDED`` (a file
 or folder played once is over) or ``CLOSED``.
 The scan loop reports ``FAILED`` if reading raised.
@@ -12,101 +15,28 @@ The scan loop reports ``FAILED`` if reading raised.
 
 from __future__ import annotations
 
-import enum
 import logging
 import random
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
+
+# Re-exported: callers take the frame types from here with the sources.
+from kiosk.adapters.frame_types import Frame as Frame
+from kiosk.adapters.frame_types import FrameSource as FrameSource
+from kiosk.adapters.frame_types import Image as Image
+from kiosk.adapters.frame_types import SourceState as SourceState
+from kiosk.adapters.frame_types import SourceStatus as SourceStatus
 
 log = logging.getLogger(__name__)
 
-# 8-bit BGR or gray pixels. OpenCV's stubs type every result as an integer-or-float array, so
-# a uint8-specific alias would need a cast at each call; the dtype is uint8 by construction.
-Image: TypeAlias = NDArray[Any]
-
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm"})
-
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One captured image.
-
-    Attributes:
-        image: BGR pixels (height × width × 3, uint8).
-        index: Sequence number given by the source, from 0.
-        captured_at: ``time.monotonic()`` when the source delivered it.
-    """
-
-    image: Image
-    index: int
-    captured_at: float
-
-
-class SourceState(enum.StrEnum):
-    """Life cycle of a frame source, as shown to staff (heartbeat ``camera state``)."""
-
-    CLOSED = "closed"
-    OPENING = "opening"
-    LIVE = "live"
-    MISSING = "missing"
-    ENDED = "ended"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceStatus:
-    """State plus a short human-readable detail (never a payload)."""
-
-    state: SourceState
-    detail: str
-
-
-class FrameSource(Protocol):
-    """What the scan loop needs from a source of frames."""
-
-    @property
-    def status(self) -> SourceStatus:
-        """Current state and detail."""
-        ...
-
-    @property
-    def actual_size(self) -> tuple[int, int] | None:
-        """(width, height) actually delivered, None before the first successful open."""
-        ...
-
-    @property
-    def actual_fps(self) -> float | None:
-        """Frame rate the source reports or is paced at, None when unknown."""
-        ...
-
-    def describe(self) -> str:
-        """Short description for logs and the staff screen."""
-        ...
-
-    def open(self) -> None:
-        """Open the source; never raises for a missing device (see ``status``)."""
-        ...
-
-    def read(self) -> Frame | None:
-        """Return the next frame, or None when there is none now (see ``status``)."""
-        ...
-
-    def interrupt(self) -> None:
-        """Make a pending or later ``read()`` return None promptly; callable from any thread."""
-        ...
-
-    def close(self) -> None:
-        """Release the device or file; called by the thread that reads."""
-        ...
 
 
 class Capture(Protocol):
@@ -119,6 +49,8 @@ class Capture(Protocol):
     def get(self, prop: int) -> float: ...
 
     def read(self) -> tuple[bool, Any]: ...
+
+    def grab(self) -> bool: ...
 
     def release(self) -> None: ...
 
@@ -359,6 +291,16 @@ class CameraSource:
         self._frame_index += 1
         return frame
 
+    def skip(self) -> bool:
+        """Take the next frame from the driver without converting it (V4L2 and DirectShow
+        then leave an MJPG frame undecoded); False when there is none to take."""
+        if self._capture is None or self._interrupted.is_set():
+            return False
+        if not self._capture.grab():
+            return False
+        self._frame_index += 1
+        return True
+
     def interrupt(self) -> None:
         """Stop waiting for a reopen; a blocked driver read still ends with its frame."""
         self._interrupted.set()
@@ -403,6 +345,7 @@ class VideoFileSource:
         self._size: tuple[int, int] | None = None
         self._fps: float | None = None
         self._index = 0
+        self._raw_jpeg = False
 
     @property
     def status(self) -> SourceStatus:
@@ -438,6 +381,11 @@ class VideoFileSource:
             int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
             int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
         )
+        # MJPG (what webcams send): take the JPEG packets as they are and decode only the
+        # frames someone looks at, as a webcam's grab() leaves them undecoded. Other codecs
+        # are decoded by the backend on every grab.
+        fourcc = int(capture.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
+        self._raw_jpeg = fourcc == b"MJPG" and capture.set(cv2.CAP_PROP_FORMAT, -1)
         reported = float(capture.get(cv2.CAP_PROP_FPS))
         self._fps = self._fps_override or (reported if reported > 0 else 30.0)
         self._pacer = _Pacer(self._fps if self._realtime else None, self._interrupted)
@@ -448,16 +396,29 @@ class VideoFileSource:
         """Next frame; at the end loop or report ``ENDED``."""
         if self._capture is None or not self._pacer.wait():
             return None
-        ok, image = self._capture.read()
+        ok, read = self._capture.read()
         if not ok and self._loop and self._index > 0:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            ok, image = self._capture.read()
-        if not ok or image is None:
+            ok, read = self._capture.read()
+        image: Image | None = read if ok else None
+        if image is not None and self._raw_jpeg:
+            image = cv2.imdecode(image, cv2.IMREAD_COLOR)
+        if image is None:
             self._status = SourceStatus(SourceState.ENDED, f"video {self.path.name} ended")
             return None
         frame = Frame(_as_bgr(image), self._index, time.monotonic())
         self._index += 1
         return frame
+
+    def skip(self) -> bool:
+        """Pass over the next frame, paced as a read, without decoding it (MJPG) or converting
+        it to BGR (other codecs)."""
+        if self._capture is None or not self._pacer.wait():
+            return False
+        if not self._capture.grab():  # raw MJPG: the packet only, nothing decoded
+            return False
+        self._index += 1
+        return True
 
     def interrupt(self) -> None:
         """Make the pacing wait return at once."""

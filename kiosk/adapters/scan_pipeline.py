@@ -4,42 +4,33 @@ Camera thread: ``source.read()`` → :class:`FrameMailbox` (one slot, newest fra
 Decoder thread: newest frame → :class:`DecodePipeline` → :class:`~kiosk.domain.debounce.Debouncer`
 → ``on_code``. Callbacks run on these worker threads and must be cheap (hand over and return).
 
-The pipeline keeps frames with no code cheap: most of a kiosk's day is an empty lobby.
+The live pipeline is the plain library: one zxing-cpp call on the greyscale frame. Measured on
+footage it was never tuned on (``bench/bench_decode.py``), everything wave 1 built around that
+call cost more than it read, and was removed (issue 18): a first pass on a downscaled copy, a
+texture detector with full-resolution decodes of its regions, a periodic full-frame pass, and
+upscaled and binariser retries on regions held in view without a read (same cards read, two
+more frames of 1 417, at four to five times the cost of an empty frame).
 
-1. One zxing-cpp pass on a downscaled copy (≤ 640 px wide): big and medium codes, inverted ones.
-2. A cheap texture detector on that copy finds code-like regions (dense edges in a compact blob);
-   only those regions are decoded at full resolution, so small codes are still read. Engines
-   that do not look for light-on-dark codes themselves (pyzbar, OpenCV) also get each region
-   inverted: dark-mode phones. zxing-cpp does this inside its call (``try_invert``).
-3. Every ``retry_every``-th frame, regions the primary could not read are retried at twice the
-   size (small codes). On stills (``thorough``), a fallback engine (pyzbar when libzbar loads)
-   then tries them too, plain and inverted: it reads a few blurred real photographs zxing-cpp
-   misses. On live frames it is off by default: measured, it adds next to nothing there and is
-   costly on false regions (see ``bench/bench_decode.py``).
-4. Every ``full_frame_every``-th decoded frame gets one full-resolution pass, a safety net for
-   codes the detector misses; it bounds the extra latency to a few frames (inverted too, for
-   engines that do not invert).
+Stills (``thorough``: ``tatami-kiosk decode``, a card under test) get two retries on the whole
+image when the first call reads nothing: upscaled twice (small codes) and with zxing-cpp's
+global-histogram binariser (uneven light, blur). On the two sets of real photographs
+(``bench/bench_photos.py``) they read three and two more images than zxing-cpp alone, and never
+a wrong text. The pyzbar fallback that stills had is gone: one more image on the first set,
+none on the second, and pyzbar's own misreads.
 
-The scan loop adds an idle mode (:class:`IdleGate`): after a quiet spell (no code, no new
-candidate region) it analyses every ``stride``-th frame only, without decoding the lobby's own
-code-like regions (posters), and every frame again as soon as a code or a new region shows up.
-Reading a 720p camera or video already costs 15–20 % of a core here; the idle mode keeps the
-total of an empty lobby within budget.
-
-Images no wider than the downscale width (photos, crops) skip step 1's downscale and get the full
-chain, which is what ``tatami-kiosk decode`` uses for stills.
+The scan loop adds an idle mode (:class:`IdleGate`): after a quiet spell (no code read) it
+analyses every ``stride``-th frame only, and every frame again as soon as a code is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -47,6 +38,7 @@ import cv2
 from kiosk.adapters.decoders import (
     DecoderEngine,
     EngineUnavailable,
+    ZxingEngine,
     available_engines,
     make_engine,
     to_gray,
@@ -56,9 +48,6 @@ from kiosk.domain.camera import DetectedCode, ScanStats
 from kiosk.domain.debounce import Debouncer
 
 log = logging.getLogger(__name__)
-
-Box = tuple[int, int, int, int]  # x, y, width, height in full-resolution pixels
-SAME_REGION = 0.5  # intersection over union at which two candidate regions are the same one
 
 
 def text_fingerprint(text: str) -> str:
@@ -73,77 +62,33 @@ class PipelineResult:
     texts: list[str]
     stage: str
     engine: str
-    # Candidate regions the detector found (empty when the first pass read a code): the idle
-    # mode's sign of activity.
-    regions: tuple[Box, ...] = ()
-
-
-@dataclass(frozen=True)
-class PipelineConfig:
-    """Knobs of :class:`DecodePipeline`; the defaults are the measured choice.
-
-    Attributes:
-        analysis_width: Width of the downscaled copy for the first pass and the detector.
-        min_code_side: Smallest code side (full-resolution px) the detector looks for.
-        max_regions: Most candidate regions decoded at full resolution per frame.
-        full_frame_every: Every n-th frame also gets a full-resolution pass (0: never).
-        retry_every: Every n-th frame retries the regions upscaled and with the fallback.
-        upscale_below: Regions up to this side (px) are retried at twice the size.
-        fallback_live: Also run the fallback engine on live frames, not only on stills. Off:
-            measured, it reads almost nothing more on kiosk frames and its cost on false
-            regions (posters) multiplies the mean decode time of an empty lobby.
-        edge_threshold: Morphological gradient (grey levels) that counts as an edge.
-        density_levels: Shares of edge pixels that make a window look like a code, tried in
-            turn to split a code from texture around it.
-    """
-
-    analysis_width: int = 640
-    min_code_side: int = 110
-    max_regions: int = 3
-    full_frame_every: int = 8
-    retry_every: int = 4
-    upscale_below: int = 480
-    fallback_live: bool = False
-    edge_threshold: int = 24
-    density_levels: tuple[float, ...] = (0.3, 0.5, 0.65)
 
 
 class DecodePipeline:
-    """Primary engine on a downscaled copy, then code-like regions at full resolution.
+    """The engine on the greyscale frame; on stills, two retries on the whole image.
 
     Args:
-        primary: Engine for every pass (zxing-cpp by default: fastest and most accurate).
-        fallback: Engine tried on candidate regions the primary could not read (None: none).
-        config: Pipeline knobs.
+        primary: The engine (zxing-cpp by default).
+        upscale_below: Stills up to this side (px) are retried at twice the size.
 
-    Not thread-safe: one pipeline per decoder thread (it counts frames for the full pass).
+    Engines that do not find light-on-dark codes themselves (pyzbar, OpenCV) get the negative
+    of every other live frame (a dark-mode phone is read within two frames) and of every still.
+    One pipeline per decoder thread (it counts frames for that alternation).
     """
 
-    def __init__(
-        self,
-        primary: DecoderEngine | None = None,
-        fallback: DecoderEngine | None = None,
-        config: PipelineConfig | None = None,
-    ) -> None:
+    def __init__(self, primary: DecoderEngine | None = None, *, upscale_below: int = 1600) -> None:
         self.primary = primary if primary is not None else make_engine(default_engine_name())
-        self.fallback = fallback
-        self.config = config or PipelineConfig()
+        self.upscale_below = upscale_below
         self._frames = 0
-        # Regions known to hold no code (the idle lobby's posters), set by the scan loop's idle
-        # mode: candidate regions matching one are reported but not decoded on live frames. The
-        # downscaled pass and the periodic full pass still cover them.
-        self.background: Sequence[Box] = ()
-        self._last_retry_engine = self.primary.name
-        self._kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+        # The global-histogram binariser is zxing-cpp's; other engines get the upscale only.
+        self._histogram = (
+            ZxingEngine(binarizer="global") if isinstance(self.primary, ZxingEngine) else None
+        )
 
     @classmethod
-    def default(cls, config: PipelineConfig | None = None) -> DecodePipeline:
-        """The kiosk's pipeline: zxing-cpp, with pyzbar as fallback when libzbar loads."""
-        primary = make_engine(default_engine_name())
-        fallback: DecoderEngine | None = None
-        if primary.name != "pyzbar" and available_engines()["pyzbar"] is None:
-            fallback = make_engine("pyzbar")
-        return cls(primary, fallback, config)
+    def default(cls) -> DecodePipeline:
+        """The kiosk's pipeline: zxing-cpp (or the best engine that loads here)."""
+        return cls(make_engine(default_engine_name()))
 
     @property
     def name(self) -> str:
@@ -154,210 +99,61 @@ class DecodePipeline:
         """Texts found in ``image`` (the engine protocol, for benchmarks)."""
         return self.run(image).texts
 
-    @property
-    def cycle(self) -> int:
-        """Frames after which the pattern of retries and full passes repeats."""
-        return math.lcm(max(1, self.config.retry_every), max(1, self.config.full_frame_every))
-
-    def reset(self, phase: int = 0) -> None:
-        """Forget the frame count, as a new pipeline would, with ``phase`` frames already seen.
-
-        What a live frame gets (retries, full pass) depends on its place in the cycle; the
-        benchmark resets the phase to report each image the same way whatever ran before.
-        """
-        self._frames = phase
-
-    @staticmethod
-    def _read(engine: DecoderEngine, image: Image) -> list[str]:
-        """``engine`` on ``image``, then on its negative when the engine does not invert."""
-        texts = engine.decode(image)
-        if texts or engine.inverts:
-            return texts
-        return engine.decode(cv2.bitwise_not(image))
-
     def run(self, image: Image, *, thorough: bool = False) -> PipelineResult:
         """Decode one frame.
 
         Args:
             image: BGR or grayscale frame.
-            thorough: Every pass and retry on this image, the fallback engine and the
-                full-resolution pass included (stills, staff testing a card).
+            thorough: The retries too (stills, staff testing a card).
         """
-        cfg = self.config
         self._frames += 1
         gray = to_gray(image)
-        height, width = gray.shape
-        scale = min(1.0, cfg.analysis_width / width)
-        small = (
-            cv2.resize(
-                gray, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
-            )
-            if scale < 1.0
-            else gray
-        )
-        texts = self.primary.decode(small)
+        engine = self.primary
+        texts = engine.decode(gray)
         if texts:
-            return PipelineResult(texts, "downscaled" if scale < 1.0 else "full", self.primary.name)
-
-        found = tuple(self.candidate_regions(small, scale, (width, height)))
-        background = () if thorough else self.background
-        boxes = [b for b in found if not any(overlap(b, k) >= SAME_REGION for k in background)]
-        if scale >= 1.0 and not found:
-            # A small still: the whole image is the one region worth the retries.
-            boxes = [(0, 0, width, height)]
-        crops = [gray[y : y + h, x : x + w] for x, y, w, h in boxes]
-        if scale < 1.0:
-            for crop in crops:
-                texts = self._read(self.primary, crop)
-                if texts:
-                    return PipelineResult(texts, "region", self.primary.name, found)
-        elif not self.primary.inverts:
-            # A small image was read whole above, plainly: its negative is what is left.
-            texts = self.primary.decode(cv2.bitwise_not(gray))
+            return PipelineResult(texts, "full", engine.name)
+        if not engine.inverts and (thorough or self._frames % 2 == 0):
+            texts = engine.decode(cv2.bitwise_not(gray))
             if texts:
-                return PipelineResult(texts, "inverted", self.primary.name, found)
-
-        # Costlier retries on the regions only every few frames: a held code stays in view for
-        # many frames, so this still reads it within a fraction of a second, while an empty
-        # lobby with posters (false regions) does not pay them on every frame.
-        if thorough or (cfg.retry_every > 0 and self._frames % cfg.retry_every == 0):
-            use_fallback = thorough or cfg.fallback_live
-            for crop in crops:
-                texts = self._retry_region(crop, use_fallback)
-                if texts:
-                    return PipelineResult(texts, "region-retry", self._last_retry_engine, found)
-
-        # Offset from the retries so that no live frame pays for both (smoother CPU, lower p95).
-        periodic = (
-            cfg.full_frame_every > 0
-            and (self._frames + cfg.retry_every // 2) % cfg.full_frame_every == 0
-        )
-        if scale < 1.0 and (thorough or periodic):
-            texts = self._read(self.primary, gray)
+                return PipelineResult(texts, "inverted", engine.name)
+        if thorough:
+            texts = self._retry(gray)
             if texts:
-                return PipelineResult(texts, "full", self.primary.name, found)
-        return PipelineResult([], "none", self.primary.name, found)
+                return PipelineResult(texts, "retry", engine.name)
+        return PipelineResult([], "none", engine.name)
 
-    def _retry_region(self, crop: Image, use_fallback: bool) -> list[str]:
-        """Upscaled primary (small codes), then the fallback engine, plain and inverted."""
-        cfg = self.config
-        if max(crop.shape) <= cfg.upscale_below:
-            self._last_retry_engine = self.primary.name
-            bigger = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-            texts = self._read(self.primary, bigger)
+    def _retry(self, gray: Image) -> list[str]:
+        """The measured extra effort for stills: upscaled, then a global binariser."""
+        if max(gray.shape) <= self.upscale_below:
+            bigger = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+            texts = self.primary.decode(bigger)
+            if not texts and not self.primary.inverts:
+                texts = self.primary.decode(cv2.bitwise_not(bigger))
             if texts:
                 return texts
-        if use_fallback and self.fallback is not None:
-            self._last_retry_engine = self.fallback.name
-            return self._read(self.fallback, crop)
-        return []
-
-    def candidate_regions(
-        self, small: Image, scale: float, full_size: tuple[int, int]
-    ) -> list[Box]:
-        """Code-like regions of the downscaled image, as full-resolution boxes, best first.
-
-        A QR code is a compact blob where nearly every window holds light/dark edges; walls,
-        floors and people mostly do not. Text posters do, so this over-selects a little; a false
-        region costs one small decode, never a false scan.
-        """
-        cfg = self.config
-        gradient = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, self._kernel)
-        _, edges = cv2.threshold(gradient, cfg.edge_threshold, 255, cv2.THRESH_BINARY)
-        # Edge density on a half-size grid: 2×2 averaging is half the box filter, 4× cheaper,
-        # and contours on the smaller grid are cheaper still.
-        grid_w, grid_h = (edges.shape[1] + 1) // 2, (edges.shape[0] + 1) // 2
-        grid = cv2.resize(edges, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
-        grid_scale = scale * grid_w / small.shape[1]
-        window = max(3, int(cfg.min_code_side * grid_scale / 4) | 1)
-        density = cv2.blur(grid, (window, window))
-        min_side = cfg.min_code_side * grid_scale * 0.6
-        max_side = max(grid_w, grid_h) * 0.95
-        full_w, full_h = full_size
-        scored: list[tuple[float, Box]] = []
-        taken: list[tuple[int, int, int, int]] = []
-        # A code next to other texture (a poster, a chequered mat) merges with it at the low
-        # threshold; stricter thresholds split it off. The first threshold that isolates a
-        # blob wins; later ones inside an already taken blob are skipped.
-        for level in cfg.density_levels:
-            _, dense = cv2.threshold(density, int(255 * level), 255, cv2.THRESH_BINARY)
-            contours, _ = cv2.findContours(dense, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            for contour in contours:
-                x, y, w, h = cv2.boundingRect(contour)
-                if min(w, h) < min_side or max(w, h) > max_side:
-                    continue
-                area = cv2.contourArea(contour)
-                if max(w, h) > 2.5 * min(w, h) or area < 0.45 * w * h:
-                    continue
-                if any(
-                    x >= tx - 1 and y >= ty - 1 and x + w <= tx + tw + 1 and y + h <= ty + th + 1
-                    for tx, ty, tw, th in taken
-                ):
-                    continue
-                taken.append((x, y, w, h))
-                # Grow by a quiet zone's worth: the blob stops short of the code's edge.
-                pad = 0.12 * max(w, h) + window
-                x0 = max(0, int((x - pad) / grid_scale))
-                y0 = max(0, int((y - pad) / grid_scale))
-                x1 = min(full_w, int((x + w + pad) / grid_scale) + 1)
-                y1 = min(full_h, int((y + h + pad) / grid_scale) + 1)
-                scored.append((float(area) * level, (x0, y0, x1 - x0, y1 - y0)))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        return [box for _, box in scored[: cfg.max_regions]]
-
-
-def overlap(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    inter_w = min(ax + aw, bx + bw) - max(ax, bx)
-    inter_h = min(ay + ah, by + bh) - max(ay, by)
-    if inter_w <= 0 or inter_h <= 0:
-        return 0.0
-    inter = inter_w * inter_h
-    return inter / (aw * ah + bw * bh - inter)
+        return self._histogram.decode(gray) if self._histogram is not None else []
 
 
 class IdleGate:
-    """Which frames the decoder analyses: every one while something happens, fewer when idle.
+    """Which frames the decoder analyses: every one while codes come, fewer when idle.
 
-    A frame shows activity when the pipeline read a code on it or its detector found a candidate
-    region not seen before. Regions that stay put (posters, a chequered mat) are learnt as the
-    background, so a cluttered but empty lobby still counts as quiet. Regions that came with a
-    code (first seen since the activity began that ended in a read) are not background: a card
-    held where the last one was is new again. After ``quiet_frames`` frames without activity
-    the gate lets through only every ``stride``-th frame, and the pipeline skips decoding the
-    background regions on those frames (:meth:`background_at`); the first activity lets every
-    frame through again. A code that appears while idle is therefore read at most
-    ``stride - 1`` frames later than with every frame analysed, unless it sits on a background
-    region and is too small for the downscaled pass (then the periodic full-resolution pass
-    reads it, a few analysed frames later).
+    After ``quiet_frames`` frames without a code read, the gate lets through only every
+    ``stride``-th frame; the first read lets every frame through again. A code that appears
+    while idle is therefore read at most ``stride - 1`` frames later than with every frame
+    analysed (each analysed frame gets the whole decode).
 
     Counts are in source frame indices (frames the mailbox dropped count as passed), so the
     behaviour does not depend on timing. Not thread-safe: the decoder thread owns it.
 
     Args:
-        quiet_frames: Frames without activity before idling (0: never idle).
+        quiet_frames: Frames without a read before idling (0: never idle).
         stride: Analyse every n-th frame while idle (1: every frame).
-        forget_frames: A region not seen for this many frames is forgotten.
-        max_known: Most background regions remembered (least recently seen ones go first).
     """
 
-    def __init__(
-        self,
-        quiet_frames: int = 45,
-        stride: int = 3,
-        *,
-        forget_frames: int = 180,
-        max_known: int = 32,
-    ) -> None:
+    def __init__(self, quiet_frames: int = 45, stride: int = 3) -> None:
         self.quiet_frames = quiet_frames
         self.stride = stride
-        self._forget = forget_frames
-        self._max_known = max_known
-        self._known: list[tuple[Box, int, int]] = []  # region, index first seen, last seen
         self._last_activity: int | None = None
-        self._burst_start = 0  # first activity after the last quiet spell
         self._last_analysed: int | None = None
         self.analysed = 0
         self.skipped = 0
@@ -381,39 +177,14 @@ class IdleGate:
         self.skipped += 1
         return False
 
-    def background_at(self, index: int) -> list[Box]:
-        """Regions the pipeline need not decode on frame ``index`` (none unless idle)."""
-        return [box for box, _, _ in self._known] if self.idle_at(index) else []
-
     def observe(self, index: int, result: PipelineResult) -> None:
         """Record what the pipeline found on the analysed frame ``index``."""
         self.analysed += 1
         if self._last_analysed is None or index < self._last_analysed:
-            self._last_activity = self._burst_start = index  # start (or restart) awake
-            self._known = []
-        was_idle = self.idle_at(index)
+            self._last_activity = index  # start (or restart) awake
         self._last_analysed = index
-        self._known = [k for k in self._known if index - k[2] <= self._forget]
-        active = bool(result.texts)
-        for box in result.regions:
-            for n, (known, first, _) in enumerate(self._known):
-                if overlap(box, known) >= SAME_REGION:
-                    # The first box seen is kept: a region drifting away (a person walking)
-                    # turns into a new one, which is activity.
-                    self._known[n] = (known, first, index)
-                    break
-            else:
-                self._known.append((box, index, index))
-                active = True
-        if active:
-            if was_idle:
-                self._burst_start = index
-            self._last_activity = index
         if result.texts:
-            self._known = [k for k in self._known if k[1] < self._burst_start]
-        if len(self._known) > self._max_known:
-            self._known.sort(key=lambda item: item[2])
-            del self._known[: len(self._known) - self._max_known]
+            self._last_activity = index
 
 
 def default_engine_name() -> str:
@@ -510,6 +281,7 @@ class _Counters:
     idle: bool = False
     idle_skipped: int = 0
     budget_limited: int = 0
+    rate_skipped: int = 0
 
 
 class ScanLoop:
@@ -525,12 +297,20 @@ class ScanLoop:
         max_decode_fps: Upper bound of decode attempts per second.
         cpu_budget: Share of one core the decoder may use; when decoding gets slower (a busy
             machine), the decode rate drops to stay within it, and ``stats()`` shows the real rate.
-        idle_after: Frames with no code and no new candidate region after which the decoder
+        idle_after: Frames with no code read after which the decoder
             analyses only every ``idle_stride``-th frame (0: analyse every frame). 45 frames is
             1.5 s at 30 fps.
         idle_stride: Frames per analysed frame while idle (see :class:`IdleGate`); 3 is the
             measured choice: reading a 720p camera already costs 15–20 % of a core here.
+            While idle, the other frames are neither analysed nor previewed, and a source that
+            can (``skip()``: grab without retrieve) does not even convert them.
         clock: Monotonic clock (tests pass their own).
+
+    Rate limit: a decode that took ``t`` s is followed by a pause of ``max(1 / max_decode_fps,
+    t / cpu_budget)``; frames captured during the pause are passed over (counted as dropped),
+    not held. The decoder waits on the mailbox, not on a timer, so a frame it takes is decoded
+    as soon as it arrives: a timer at the camera's own rate drifts against its frames, and each
+    frame then waited up to a frame period (measured: 17 ms median at 30 fps).
     """
 
     def __init__(
@@ -555,6 +335,7 @@ class ScanLoop:
         self._on_status = on_status
         self._debouncer = Debouncer(debounce_seconds)
         self._min_interval = 1.0 / max_decode_fps if max_decode_fps > 0 else 0.0
+        self._idle_stride = max(1, idle_stride) if idle_after > 0 else 1
         self._cpu_budget = cpu_budget
         self._idle = IdleGate(idle_after, idle_stride)
         self._clock = clock
@@ -565,6 +346,7 @@ class ScanLoop:
         self._decoder_thread: threading.Thread | None = None
         self._last_status: SourceStatus | None = None
         self._errors = 0
+        self._source_ended = False
 
     def start(self) -> None:
         """Start the camera and decoder threads (once)."""
@@ -587,7 +369,9 @@ class ScanLoop:
         if self._camera_thread is not None:
             self._camera_thread.join(timeout)
             joined = not self._camera_thread.is_alive()
-        self._mailbox.close()  # the decoder's sentinel, after the camera can no longer put
+        # The decoder's sentinel, after the camera can no longer put. A source that ended on its
+        # own (a file, a folder) keeps its last frame for the decoder, however soon stop() comes.
+        self._mailbox.close(drain=self._source_ended)
         if self._decoder_thread is not None:
             self._decoder_thread.join(timeout)
             joined = joined and not self._decoder_thread.is_alive()
@@ -615,7 +399,7 @@ class ScanLoop:
                 decode_fps=round(self._counters.decode.rate(now), 1),
                 decode_ms_p50=round(p50, 2),
                 decode_ms_p95=round(p95, 2),
-                dropped_frames=self._mailbox.dropped,
+                dropped_frames=self._mailbox.dropped + self._counters.rate_skipped,
                 decoded_frames=self._counters.decoded,
                 scans=self._counters.scans,
                 camera_state=str(status.state),
@@ -638,21 +422,36 @@ class ScanLoop:
         try:
             source.open()
             self._report_status()
+            skip: Callable[[], bool] | None = getattr(source, "skip", None)
+            position = 0  # frames delivered or skipped (the source's own index may differ)
             while not self._stopping.is_set():
                 asked = time.monotonic()
+                # The idle flag is set by the decoder thread; a stale read costs one frame.
+                idle_turn = self._counters.idle and position % self._idle_stride != 0
+                if idle_turn and skip is not None and skip():
+                    # Idle: neither analysed nor shown, so not converted (grab, no retrieve).
+                    position += 1
+                    with self._counters.lock:
+                        self._counters.idle_skipped += 1
+                        self._counters.capture.tick(time.monotonic())
+                    continue
                 frame = source.read()
                 self._report_status()
                 if frame is None:
                     if source.status.state in (SourceState.ENDED, SourceState.CLOSED):
+                        self._source_ended = not self._stopping.is_set()
                         break
                     if time.monotonic() - asked < 0.01:
                         # A source that fails at once (unreadable file): do not spin a core.
                         self._stopping.wait(0.2)
                     continue
+                position += 1
                 with self._counters.lock:
                     self._counters.capture.tick(frame.captured_at)
                 self._mailbox.put(frame)
-                if self._on_frame is not None:
+                # While idle, the preview gets the frames the decoder may analyse (10 fps at
+                # 30): nobody is in front of the camera to notice.
+                if self._on_frame is not None and not idle_turn:
                     self._on_frame(frame)
         except Exception as exc:
             # A driver or callback bug must not take the kiosk down: staff see the state.
@@ -670,16 +469,16 @@ class ScanLoop:
             self._mailbox.close(drain=not self._stopping.is_set())
 
     def _decoder_main(self) -> None:
-        next_start = 0.0
+        not_before = float("-inf")
         while True:
-            # Rate limit before taking a frame, so the frame decoded is the newest one.
-            delay = next_start - self._clock()
-            if delay > 0 and self._stopping.wait(delay):
-                break
             frame = self._mailbox.get(timeout=0.5)
             if frame is None:
                 if self._mailbox.closed:
                     break
+                continue
+            if frame.captured_at < not_before:
+                with self._counters.lock:
+                    self._counters.rate_skipped += 1
                 continue
             if not self._idle.should_analyse(frame.index):
                 with self._counters.lock:
@@ -688,23 +487,26 @@ class ScanLoop:
             started = self._clock()
             cpu_started = time.thread_time()
             try:
-                self.pipeline.background = self._idle.background_at(frame.index)
                 result = self.pipeline.run(frame.image)
             except Exception:
                 self._errors += 1
                 if self._errors <= 3:  # a broken frame format would otherwise flood the log
                     log.exception("decoding frame %d failed", frame.index)
-                next_start = started + 0.1
+                not_before = frame.captured_at + 0.1
                 continue
             decoded_at = self._clock()
             cpu_ms = (time.thread_time() - cpu_started) * 1000
             elapsed = decoded_at - started
             self._idle.observe(frame.index, result)
-            # Honest limiter: a decode that took t seconds of CPU is followed by enough idle time
-            # to keep the decoder within its CPU budget (and never faster than max_decode_fps).
+            # Honest limiter: a decode that took t seconds of CPU is followed by a pause long
+            # enough to keep the decoder within its CPU budget (and never faster than
+            # max_decode_fps), counted from this frame's capture. A few milliseconds are
+            # forgiven: frames arrive with jitter, and one a millisecond early must not halve
+            # the rate.
             busy = max(elapsed, cpu_ms / 1000)
             budget_wait = busy / self._cpu_budget
-            next_start = started + max(self._min_interval, budget_wait)
+            pause = max(self._min_interval, budget_wait)
+            not_before = frame.captured_at + pause - min(0.25 * self._min_interval, 0.008)
             with self._counters.lock:
                 self._counters.decode.tick(decoded_at)
                 self._counters.decode_ms.append(elapsed * 1000)
@@ -724,7 +526,7 @@ class ScanLoop:
                         elapsed * 1000,
                     )
                     code = DetectedCode(
-                        text, frame.index, frame.captured_at, decoded_at, result.engine
+                        text, frame.index, frame.captured_at, decoded_at, result.engine, started
                     )
                     try:
                         self._on_code(code)

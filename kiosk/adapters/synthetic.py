@@ -21,7 +21,7 @@ import segno
 from numpy.random import default_rng
 from numpy.typing import NDArray
 
-from kiosk.adapters.frames import Frame, Image, SourceState, SourceStatus
+from kiosk.adapters.frame_types import Frame, Image, SourceState, SourceStatus
 
 SIZE_720P = (1280, 720)
 SIZE_1080P = (1920, 1080)
@@ -471,6 +471,21 @@ class SyntheticFeed:
         frame = Frame(rendered.image, self._index, time.monotonic())
         self._index += 1
         return frame
+
+    def skip(self) -> bool:
+        """Pass over the next frame, paced as a read, without rendering it."""
+        if self._scene is None or self._interrupted.is_set():
+            return False
+        if self._realtime:
+            delay = self._next_due - time.monotonic()
+            if delay > 0 and self._interrupted.wait(delay):
+                return False
+            self._next_due = max(self._next_due + 1.0 / self._fps, time.monotonic() - 0.5)
+        if not self._plan:
+            self._plan = self._presentation()
+        self.current_text = self._plan.pop()
+        self._index += 1
+        return True
 
     def interrupt(self) -> None:
         """Make a pending or later ``read()`` return None promptly (any thread)."""

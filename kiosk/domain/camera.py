@@ -15,6 +15,8 @@ class DetectedCode:
         captured_at: ``time.monotonic()`` when that frame was captured.
         decoded_at: ``time.monotonic()`` when decoding finished.
         engine: Engine that read it (``zxing``, ``pyzbar``, ...).
+        started_at: ``time.monotonic()`` when decoding began (the frame waited from
+            ``captured_at`` to here).
     """
 
     text: str
@@ -22,6 +24,7 @@ class DetectedCode:
     captured_at: float
     decoded_at: float
     engine: str
+    started_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +33,10 @@ class ScanStats:
 
     Frame rates are measured over the last few seconds, not the requested ones. Frames the
     decoder never looked at are either ``dropped_frames`` (replaced in the mailbox while it was
-    busy or waiting out its rate limit) or ``idle_skipped_frames`` (passed over in idle mode).
-    ``budget_limited_frames`` counts decodes after which the CPU budget, not the frame-rate
-    cap, set the wait. ``engine`` names the primary decoder ("" while nothing scans).
+    busy, or passed over by the rate limit) or ``idle_skipped_frames`` (passed over in idle
+    mode, most of them never converted). ``budget_limited_frames`` counts decodes after which
+    the CPU budget, not the frame-rate cap, set the pause. ``engine`` names the primary decoder
+    ("" while nothing scans).
     """
 
     capture_fps: float
