@@ -38,7 +38,7 @@ from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE  # noqa: E402
 from kiosk.services.checkin import ScanResult  # noqa: E402
 from kiosk.services.staff import PinRole  # noqa: E402
 from kiosk.ui.i18n import install_translator  # noqa: E402
-from kiosk.ui.promote_dialog import PromoteDialog  # noqa: E402
+from kiosk.ui.board.promote import PromoteDialog  # noqa: E402
 from kiosk.ui.theme import apply_theme  # noqa: E402
 
 
@@ -211,50 +211,50 @@ def main() -> int:
     runtime.shell.controller.reset()
 
     # Staff screens.
-    pad = runtime.shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = runtime.shell.staff.ask_pin(PinRole.INSTRUCTOR)
     pump(app, 0.5)
     for digit in "12":
-        pad.keys[digit].click()
+        pad.keypad.keys[digit].click()
     if wanted("pin_pad"):
         shooter.grab_over(window, pad, "pin_pad")
     pad.close()
-    menu = runtime.shell.open_staff_menu()
+    menu = runtime.shell.staff.open_staff_menu()
     if wanted("staff_menu"):
         shooter.grab(menu, "staff_menu")
     menu.close()
-    reception = runtime.shell.open_reception()
-    reception.name_search.setText("a")
-    wait_for(app, lambda: reception.matches.count() > 0)
+    reception = runtime.shell.staff.open_reception()
+    reception.manual.name_search.setText("a")
+    wait_for(app, lambda: reception.manual.matches.count() > 0)
     if wanted("reception_manual"):
         shooter.grab(reception, "reception_manual")
     reception.tabs.setCurrentIndex(1)
-    wait_for(app, lambda: reception.recent_table.rowCount() > 0)
+    wait_for(app, lambda: reception.recent.table.rowCount() > 0)
     if wanted("reception_recent"):
         shooter.grab(reception, "reception_recent")
     reception.tabs.setCurrentIndex(3)
-    wait_for(app, lambda: bool(reception.health_values))
+    wait_for(app, lambda: bool(reception.health.values))
     if wanted("reception_health"):
         shooter.grab(reception, "reception_health")
     reception.close()
-    board = runtime.shell.open_board()
+    board = runtime.shell.staff.open_board()
     wait_for(app, lambda: board.table.rowCount() > 0)
     board.table.selectRow(0)
-    wait_for(app, lambda: board.detail_name.text() != "" and board.recent.count() > 0)
+    wait_for(app, lambda: board.detail.name.text() != "" and board.detail.recent.count() > 0)
     if wanted("board"):
         shooter.grab(board, "board")
-    board.eligible_only.setChecked(True)
+    board.filters.eligible_only.setChecked(True)
     wait_for(app, lambda: board.loaded >= 2)
     pump(app, 0.5)
     if wanted("board_eligible"):
         shooter.grab(board, "board_eligible")
     loaded = board.loaded
-    board.stripes.setChecked(True)
+    board.filters.stripes.setChecked(True)
     wait_for(app, lambda: board.loaded > loaded and board.table.rowCount() > 0)
     board.table.selectRow(0)
-    wait_for(app, lambda: board.promote_button.isEnabled())
+    wait_for(app, lambda: board.detail.promote_button.isEnabled())
     if wanted("board_stripes"):
         shooter.grab(board, "board_stripes")
-    board.promote_button.click()
+    board.detail.promote_button.click()
     pump(app, 0.3)
     promote = board.findChild(PromoteDialog)
     assert promote is not None
@@ -264,7 +264,7 @@ def main() -> int:
         shooter.grab_over(board, promote, "promote")
     promote.close()
     board.close()
-    settings = runtime.shell.open_settings()
+    settings = runtime.shell.staff.open_settings()
     pump(app, 1.0)
     if wanted("settings_camera"):
         shooter.grab(settings, "settings_camera")
@@ -303,7 +303,7 @@ def wizard_shots(app: QApplication, shooter: Shooter, root: Path) -> None:
     core = KioskRuntime.open(root / "fresh", remember_credentials=False)
     runtime = GuiRuntime(core, source="demo", next_text=lambda: None, fullscreen=False, sound=False)
     runtime.start()
-    wizard = runtime.shell.wizard
+    wizard = runtime.shell.staff.wizard
     assert wizard is not None
     wizard.resize(1920, 1080)
     wizard.connection.slug.setText(GOLDEN_TIGER)

@@ -12,11 +12,16 @@ lrelease="${PYSIDE6_LRELEASE:-$bin/pyside6-lrelease}"
 out="$here/resources/translations"
 cd "$here"
 if [ "${1:-}" != "--release" ]; then
-  # English is the source language (kiosk_en.ts stays untranslated: the source texts show).
-  # Plurals are two source texts chosen in code ("1 more class" / "2 more classes"): the
-  # Python parser of lupdate marks no numerus forms.
-  "$lupdate" -no-obsolete -locations relative -source-language en kiosk/ui/*.py kiosk/gui.py \
+  # English is the source language: kiosk_en.ts only holds the English plural forms (the
+  # other source texts show as they are). A plural is one source text with %n and the count
+  # (translate("Board", "%n students shown", None, count)); lupdate's Python parser does not
+  # see the count, so scripts/numerus.py puts the numerus forms back afterwards.
+  before="$(mktemp -d)"
+  trap 'rm -rf "$before"' EXIT
+  cp "$out"/kiosk_*.ts "$before"/
+  "$lupdate" -no-obsolete -locations relative -source-language en kiosk/ui/*.py kiosk/ui/*/*.py kiosk/gui.py \
     -ts "$out/kiosk_en.ts" "$out/kiosk_ja.ts"
+  "$bin/python" "$here/scripts/numerus.py" "$before" "$out"
 fi
 for ts in "$out"/kiosk_*.ts; do
   "$lrelease" -silent "$ts" -qm "${ts%.ts}.qm"

@@ -46,3 +46,14 @@ def checkin(provisioned: SqliteStore, clock: ManualClock) -> CheckInService:
 @pytest.fixture
 def board(provisioned: SqliteStore, clock: ManualClock) -> BoardService:
     return BoardService(provisioned, clock)
+
+
+@pytest.fixture(autouse=True)
+def _english_catalogue(request: pytest.FixtureRequest) -> None:
+    """Qt tests run with the English catalogue installed, as the kiosk always runs with one
+    (its English plurals are Qt numerus forms); tests of another language install theirs on
+    top and remove it."""
+    if "qapp" in request.fixturenames:
+        from tests.ui_support import ensure_english  # Qt only for Qt tests
+
+        ensure_english(request.getfixturevalue("qapp"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -195,6 +196,7 @@ def test_only_the_runtime_assembles_the_kiosk() -> None:
     kiosk = ROOT / "kiosk"
     faces = [
         kiosk / "app.py",
+        kiosk / "launch.py",
         kiosk / "gui.py",
         kiosk / "demo.py",
         kiosk / "__main__.py",
@@ -238,3 +240,23 @@ def test_ruff_format_is_applied() -> None:
 def test_mypy_strict_on_kiosk() -> None:
     result = run_tool("mypy", "--no-incremental", "--cache-dir", "/dev/null")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_the_docs_link_only_to_files_of_the_repository() -> None:
+    """A clone is whole: no link (or path) outside it, every relative link resolves."""
+    pages = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "installer").rglob("*.md")]
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if "../shared" in text:
+            broken.append(f"{page.relative_to(ROOT)}: refers to ../shared")
+        for target in _LINK.findall(text):
+            if target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            path = (page.parent / target.split("#")[0]).resolve()
+            if not path.is_relative_to(ROOT) or not path.exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert not broken, "\n".join(broken)

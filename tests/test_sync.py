@@ -127,6 +127,8 @@ def test_promotion_check_agrees_with_the_kiosk(server: RunningServer, tmp_path: 
         online = engine.promotion_check(close)
         assert online is not None
         assert online.eligible == kiosk_view["eligible"]
+        assert online.classes_attended == kiosk_view["stats"]["classesAttended"]
+        assert online.days_in_rank == kiosk_view["stats"]["daysInRank"]
         assert list(online.next_steps) == kiosk_view["nextSteps"]
         assert list(online.reasons) == kiosk_view["reasons"]
 

@@ -106,20 +106,20 @@ def unlabelled(root: QWidget) -> list[str]:
 
 
 def open_settings(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_settings()
+    return runtime.shell.staff.open_settings()
 
 
 def open_reception(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_reception()
+    return runtime.shell.staff.open_reception()
 
 
 def open_board(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    return runtime.shell.open_board()
+    return runtime.shell.staff.open_board()
 
 
 def open_pin_pad(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
-    qtbot.waitUntil(pad.pin_edit.isEnabled, timeout=WAIT)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
+    qtbot.waitUntil(pad.keypad.pin_edit.isEnabled, timeout=WAIT)
     return pad
 
 
@@ -127,11 +127,11 @@ def open_menu(runtime: GuiRuntime, qtbot: QtBot) -> StaffDialog:
     """The staff menu as staff reach it: the staff PIN on the pad."""
     shell = runtime.shell
     pad = open_pin_pad(runtime, qtbot)
-    pad.pin_edit.setText(ui.STAFF_PIN)
-    pad.keys["OK"].click()
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
-    assert isinstance(shell.dialog, StaffMenu)
-    return shell.dialog
+    pad.keypad.pin_edit.setText(ui.STAFF_PIN)
+    pad.keypad.keys["OK"].click()
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
+    assert isinstance(shell.staff.dialog, StaffMenu)
+    return shell.staff.dialog
 
 
 Opener = Callable[[GuiRuntime, QtBot], StaffDialog]
@@ -164,7 +164,7 @@ def test_every_control_of_the_wizard_is_named(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
-        wizard = runtime.shell.wizard
+        wizard = runtime.shell.staff.wizard
         assert wizard is not None and wizard.camera is not None and wizard.kiosk is not None
         found = controls(wizard)  # every step, shown or not: they are built up front
         for expected in (
@@ -210,39 +210,48 @@ def active(qtbot: QtBot, dialog: QWidget) -> None:
 def test_tab_order_of_the_pin_settings_reaches_the_primary_button(
     kiosk: GuiRuntime, qtbot: QtBot
 ) -> None:
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     qtbot.waitUntil(settings.isVisible, timeout=WAIT)
     active(qtbot, settings)
     settings.tabs.setCurrentIndex(3)  # PINs
-    order = tab_through(qtbot, settings.pin_role)
-    wanted = [settings.pin_role, settings.new_pin, settings.new_pin2, settings.pin_button]
+    order = tab_through(qtbot, settings.pins.role)
+    wanted = [
+        settings.pins.role,
+        settings.pins.new_pin,
+        settings.pins.new_pin2,
+        settings.pins.change_button,
+    ]
     assert order[:4] == wanted  # top to bottom, as laid out
-    assert settings.pin_button.property("role") == "primary"
+    assert settings.pins.change_button.property("role") == "primary"
     # The cycle leaves the page and comes back: nothing traps the keyboard, and the way out
     # (the close button) and the tabs are on it.
     assert settings.close_button in order and settings.tabs.tabBar() in order
     assert all(w.isVisible() for w in order)  # never into another tab's hidden page
 
     # Enter on the focused primary button confirms.
-    settings.new_pin.setText("97531")
-    settings.new_pin2.setText("97531")
-    settings.pin_button.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(settings.pin_button.hasFocus, timeout=WAIT)
+    settings.pins.new_pin.setText("97531")
+    settings.pins.new_pin2.setText("97531")
+    settings.pins.change_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(settings.pins.change_button.hasFocus, timeout=WAIT)
     window = QGuiApplication.focusWindow()
     assert window is not None
     QTest.keyClick(window, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: settings.pin_result.text() == "PIN changed.", timeout=WAIT)
+    qtbot.waitUntil(lambda: settings.pins.result.text() == "PIN changed.", timeout=WAIT)
     assert kiosk.services.pins.verify("97531", PinRole.STAFF).ok
     settings.close()
 
 
 def test_tab_order_of_reception_check_in_by_name(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     qtbot.waitUntil(reception.isVisible, timeout=WAIT)
     active(qtbot, reception)
-    order = tab_through(qtbot, reception.name_search)
-    assert order[:3] == [reception.name_search, reception.matches, reception.checkin_button]
-    assert reception.checkin_button.property("role") == "primary"
+    order = tab_through(qtbot, reception.manual.name_search)
+    assert order[:3] == [
+        reception.manual.name_search,
+        reception.manual.matches,
+        reception.manual.checkin_button,
+    ]
+    assert reception.manual.checkin_button.property("role") == "primary"
     assert reception.close_button in order
     reception.close()
 
@@ -254,7 +263,7 @@ def test_tab_order_of_the_wizard_account_step(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
-        wizard = runtime.shell.wizard
+        wizard = runtime.shell.staff.wizard
         assert wizard is not None
         active(qtbot, wizard)
         assert wizard.connection.slug.hasFocus()  # each step opens on its first field

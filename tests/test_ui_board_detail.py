@@ -60,29 +60,29 @@ def reloaded(board: InstructorBoard, qtbot: QtBot, change: Callable[[], object])
 
 def test_within_days_filter(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     days_roster(kiosk)
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 5, timeout=WAIT)
-    assert board.within_days.value() == 14 and not board.within_days_on.isChecked()
+    assert board.filters.within_days.value() == 14 and not board.filters.within_days_on.isChecked()
 
-    names = reloaded(board, qtbot, lambda: board.within_days_on.setChecked(True))
+    names = reloaded(board, qtbot, lambda: board.filters.within_days_on.setChecked(True))
     # Within 14 days: eligible Ivy and Lia (10 days short); Noa's days are done but classes
     # are short, Max is 40 days short, Kai also owes fees.
     assert names == ["Ivy", "Lia"]
-    assert board.current_filter().within_days == 14
+    assert board.filters.current().within_days == 14
     assert "2 students shown" in board.footer.text()
 
-    names = reloaded(board, qtbot, lambda: board.within_days.setValue(5))
+    names = reloaded(board, qtbot, lambda: board.filters.within_days.setValue(5))
     assert names == ["Ivy"]  # Lia's 10 days are too far now
 
-    names = reloaded(board, qtbot, lambda: board.within_days.setValue(45))
+    names = reloaded(board, qtbot, lambda: board.filters.within_days.setValue(45))
     assert names == ["Ivy", "Lia", "Max"]
 
     # Both limits together: within 45 days and within 0 classes.
-    board.within_classes.setValue(0)
-    names = reloaded(board, qtbot, lambda: board.within_classes_on.setChecked(True))
+    board.filters.within_classes.setValue(0)
+    names = reloaded(board, qtbot, lambda: board.filters.within_classes_on.setChecked(True))
     assert names == ["Ivy", "Lia", "Max"]
 
-    names = reloaded(board, qtbot, lambda: board.within_days_on.setChecked(False))
+    names = reloaded(board, qtbot, lambda: board.filters.within_days_on.setChecked(False))
     assert names == ["Ivy"]  # within 0 classes alone: no day may be missing either
     board.close()
 
@@ -96,40 +96,40 @@ def test_detail_shows_reasons_stats_and_recent_attendance(kiosk: GuiRuntime, qtb
     qtbot.waitUntil(lambda: controller.shown == 2, timeout=WAIT)
     assert controller.current is not None and controller.current.outcome is Outcome.EXPIRED
 
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 5, timeout=WAIT)
-    board.search.setText("kai")
+    board.filters.search.setText("kai")
     qtbot.waitUntil(lambda: board.shown_names() == ["Kai"], timeout=WAIT)
     board.table.selectRow(0)
-    qtbot.waitUntil(lambda: board.detail_name.text() == "Kai", timeout=WAIT)
+    qtbot.waitUntil(lambda: board.detail.name.text() == "Kai", timeout=WAIT)
 
-    assert board.detail_belt.text() == "Belt: White → Yellow"
-    assert board.detail_status.text() == "Not eligible yet"
-    assert board.detail_status.property("role") == "warn"
-    reasons = board.detail_reasons.text()
+    assert board.detail.belt.text() == "Belt: White → Yellow"
+    assert board.detail.status.text() == "Not eligible yet"
+    assert board.detail.status.property("role") == "warn"
+    reasons = board.detail.reasons.text()
     assert reasons.startswith("Why: ") and "fees not paid" in reasons and "days short" in reasons
-    assert "settle fees at the front desk" in board.detail_steps.text()
+    assert "settle fees at the front desk" in board.detail.steps.text()
     # 20 from the roster plus this kiosk's accepted scan the roster cannot know yet.
-    stats = board.detail_stats.text()
+    stats = board.detail.stats.text()
     assert stats.startswith("Classes 21 / 16 · Days in belt ") and stats.endswith(" / 60")
     days = int(stats.split("Days in belt ")[1].split(" /")[0])
     assert 49 <= days <= 51
 
-    recent = [board.recent.item(i).text() for i in range(board.recent.count())]
+    recent = [board.detail.recent.item(i).text() for i in range(board.detail.recent.count())]
     assert len(recent) == 2
     assert any(line.endswith("· Welcome · camera") for line in recent)
     assert any(line.endswith("· Code expired · camera") for line in recent)
 
     # Another student: the pane follows, with nothing on this kiosk yet.
-    board.search.setText("")
+    board.filters.search.setText("")
     qtbot.waitUntil(lambda: len(board.shown_names()) == 5, timeout=WAIT)
     board.table.selectRow(board.shown_names().index("Ivy"))
-    qtbot.waitUntil(lambda: board.detail_name.text() == "Ivy", timeout=WAIT)
-    assert board.detail_status.text() == "★ Eligible for promotion"
-    assert board.detail_status.property("role") == "ok"
-    assert board.detail_reasons.text() == "Why: all requirements met"
-    assert board.detail_stats.text().startswith("Classes 20 / 16")
-    assert [board.recent.item(i).text() for i in range(board.recent.count())] == [
+    qtbot.waitUntil(lambda: board.detail.name.text() == "Ivy", timeout=WAIT)
+    assert board.detail.status.text() == "★ Eligible for promotion"
+    assert board.detail.status.property("role") == "ok"
+    assert board.detail.reasons.text() == "Why: all requirements met"
+    assert board.detail.stats.text().startswith("Classes 20 / 16")
+    assert [board.detail.recent.item(i).text() for i in range(board.detail.recent.count())] == [
         "No scans on this kiosk yet"
     ]
     board.close()

@@ -109,7 +109,7 @@ def test_settings_camera_test_scan_is_described_and_never_checked_in(
 ) -> None:
     runtime, feed = camera_kiosk
     qtbot.waitUntil(lambda: runtime.frame_bridge.state == "live", timeout=WAIT)
-    settings = runtime.shell.open_settings()
+    settings = runtime.shell.staff.open_settings()
     panel = settings.camera
     qtbot.waitUntil(lambda: panel.isVisible() and panel.tenant_id == TENANT_ID, timeout=WAIT)
     assert settings.tabs.currentWidget() is panel  # the camera tab opens first: test mode
@@ -156,7 +156,7 @@ def test_wizard_camera_step_describes_a_scanner_code_without_checking_in(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
     try:
-        wizard = runtime.shell.wizard
+        wizard = runtime.shell.staff.wizard
         assert wizard is not None and server.seed is not None
         wizard.connection.slug.setText(GOLDEN_TIGER)
         wizard.connection.buttons["custom"].setChecked(True)

@@ -23,14 +23,14 @@ from kiosk.domain.decision import Outcome
 from kiosk.domain.model import PromotionKind
 from kiosk.gui import GuiRuntime
 from kiosk.services.board import BoardFilter
-from kiosk.ui.grading_list import (
+from kiosk.ui.board.grading_list import (
     grading_table,
     print_table,
     printers_available,
     write_csv,
     write_pdf,
 )
-from kiosk.ui.promote_dialog import PromoteDialog
+from kiosk.ui.board.promote import PromoteDialog
 from tests import ui_support as ui
 from tests.support import roster_doc, roster_student, student_id
 from tests.ui_support import INSTRUCTOR_PIN, now, scan_from_thread, token
@@ -227,24 +227,24 @@ def test_the_grading_list_speaks_japanese(kiosk: GuiRuntime, qapp: QApplication)
 def test_the_board_grades_stripes_promotes_and_saves_its_list(
     kiosk: GuiRuntime, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.loaded > 0, timeout=WAIT)
     loaded = board.loaded
-    board.eligible_only.setChecked(True)
-    board.stripes.setChecked(True)
+    board.filters.eligible_only.setChecked(True)
+    board.filters.stripes.setChecked(True)
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     assert board.shown_names() == ["Ana"]
     assert board.table.item(0, 1).text() == "White · 2 stripes"
     assert board.table.item(0, 4).text() == "★ Stripe due"
     board.table.selectRow(0)
-    qtbot.waitUntil(lambda: board.promote_button.isEnabled(), timeout=WAIT)
-    assert board.detail_stripes.text().startswith("Stripes 2 of 4 · ★ next stripe due")
+    qtbot.waitUntil(lambda: board.detail.promote_button.isEnabled(), timeout=WAIT)
+    assert board.detail.stripes.text().startswith("Stripes 2 of 4 · ★ next stripe due")
     # The list as it stands, to a spreadsheet.
     with qtbot.waitSignal(board.grading.saved, timeout=WAIT) as saved:
         board.grading.save_csv(tmp_path / "stripes.csv")
     assert "Ana" in Path(str(saved.args[0])).read_text(encoding="utf-8-sig")
     assert not board.grading.print_button.isEnabled()  # no printer here
-    board.promote_button.click()
+    board.detail.promote_button.click()
     dialog = board.findChild(PromoteDialog)
     assert dialog is not None and dialog.chosen_kind() is PromotionKind.STRIPE
     dialog.note.setText("After class")
@@ -252,8 +252,8 @@ def test_the_board_grades_stripes_promotes_and_saves_its_list(
     loaded = board.loaded
     dialog.promote_button.click()
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
-    qtbot.waitUntil(lambda: "waiting to sync" in board.detail_promotions.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "waiting to sync" in board.detail.promotions.text(), timeout=WAIT)
     # Promoted offline: no longer due, three stripes, at once.
     assert board.shown_names() == []
-    assert board.detail_stripes.text().startswith("Stripes 3 of 4")
+    assert board.detail.stripes.text().startswith("Stripes 3 of 4")
     board.close()

@@ -89,23 +89,23 @@ def test_recent_scans_give_japanese_reasons_not_codes(
     forged = token("ana", key=OTHER_KEY)  # the academy's key id, another key: bad signature
     for text in (forged, "hello, not a code", token("suspended")):
         _scan_and_wait(kiosk, qtbot, text)
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
     expected = ["student_inactive", "invalid_code", "bad_signature"]  # newest first
-    qtbot.waitUntil(lambda: reception.recent_outcomes() == expected, timeout=WAIT)
+    qtbot.waitUntil(lambda: reception.recent.outcomes() == expected, timeout=WAIT)
     reasons = {
         "student_inactive": "会員資格が停止中",
         "invalid_code": "TatamiTech のコードではありません",
         "bad_signature": "署名がこの道場の鍵と一致しません",
     }
     for row, outcome in enumerate(expected):
-        cells = reception.recent_cells(row)
+        cells = reception.recent.cells(row)
         assert cells[-1] == reasons[outcome], cells
         for code in ("not_jws", "alg=", "suspended", "EdDSA"):
             assert all(code not in cell for cell in cells), cells
         assert "月" in cells[0] and not any(m in cells[0] for m in _MONTHS)  # a Japanese date
     # The raw code stays as a technical hint for whoever looks closer.
-    hints = [reception.recent_table.item(row, 5).toolTip() for row in range(3)]
+    hints = [reception.recent.table.item(row, 5).toolTip() for row in range(3)]
     assert "suspended" in hints[0] and "not_jws" in hints[1] and "alg=" in hints[2]
     reception.close()
 
@@ -113,10 +113,10 @@ def test_recent_scans_give_japanese_reasons_not_codes(
 def test_health_panel_in_japanese_shows_the_roster_age(
     kiosk: GuiRuntime, qtbot: QtBot, japanese: QTranslator
 ) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: bool(reception.health_values), timeout=WAIT)
-    values = reception.health_values
+    qtbot.waitUntil(lambda: bool(reception.health.values), timeout=WAIT)
+    values = reception.health.values
     for key in ("connection", "lastUpload", "lastPull", "roster", "camera", "sound", "token"):
         value = values[key].replace("fps", "")  # a unit, not a word
         assert not _ENGLISH_WORD.search(value), (key, values[key])
@@ -134,18 +134,18 @@ def test_override_refusal_is_japanese(
     _scan_and_wait(kiosk, qtbot, expired)
     failed = kiosk.shell.controller.current
     assert failed is not None and failed.scan_id is not None
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
-    reception.select_recent(failed.scan_id)
-    assert reception.override_button.isEnabled()
+    qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
+    reception.recent.select(failed.scan_id)
+    assert reception.recent.override_button.isEnabled()
     # Meanwhile the academy removed Gus: the service refuses, the desk reads why in Japanese.
     students = [s for s in VECTOR_ROSTER["students"] if s["id"] != student_id("gus")]
     kiosk.core.provisioning.apply_document(roster_doc(students=students, seq=101))
-    reception.override_note.setText("ID checked")
-    reception.override_button.click()
-    qtbot.waitUntil(lambda: bool(reception.override_result.text()), timeout=WAIT)
-    text = reception.override_result.text()
+    reception.recent.override_note.setText("ID checked")
+    reception.recent.override_button.click()
+    qtbot.waitUntil(lambda: bool(reception.recent.override_result.text()), timeout=WAIT)
+    text = reception.recent.override_result.text()
     assert text == "できません: この生徒はもう名簿にいません。"
     assert not _ENGLISH_WORD.search(text)
     reception.close()

@@ -43,10 +43,10 @@ WAIT = 10_000
 
 
 def enter_pin(qtbot: QtBot, pad: PinDialog, pin: str) -> None:
-    qtbot.waitUntil(lambda: pad.pin_edit.isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: pad.keypad.pin_edit.isEnabled(), timeout=WAIT)
     for digit in pin:
-        pad.keys[digit].click()
-    pad.keys["OK"].click()
+        pad.keypad.keys[digit].click()
+    pad.keypad.keys["OK"].click()
 
 
 def test_every_escape_attempt_is_refused(kiosk: GuiRuntime, qtbot: QtBot) -> None:
@@ -72,20 +72,20 @@ def test_every_escape_attempt_is_refused(kiosk: GuiRuntime, qtbot: QtBot) -> Non
 
 def test_exit_needs_the_staff_pin(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     shell = kiosk.shell
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     enter_pin(qtbot, pad, INSTRUCTOR_PIN)
     # The instructor PIN opens the board, not the staff menu (no exit for instructors).
-    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "InstructorBoard", timeout=WAIT)
-    assert shell.dialog is not None
-    shell.dialog.close()
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    qtbot.waitUntil(lambda: type(shell.staff.dialog).__name__ == "InstructorBoard", timeout=WAIT)
+    assert shell.staff.dialog is not None
+    shell.staff.dialog.close()
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     enter_pin(qtbot, pad, STAFF_PIN)
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
-    menu = shell.dialog
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
+    menu = shell.staff.dialog
     assert isinstance(menu, StaffMenu)
     menu.buttons["exit"].click()
-    qtbot.waitUntil(lambda: type(shell.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
-    confirm = shell.dialog
+    qtbot.waitUntil(lambda: type(shell.staff.dialog).__name__ == "ConfirmDialog", timeout=WAIT)
+    confirm = shell.staff.dialog
     assert isinstance(confirm, ConfirmDialog)
     with qtbot.waitSignal(shell.exit_requested, timeout=WAIT):
         confirm.confirm_button.click()
@@ -101,22 +101,22 @@ def test_wrong_pins_lock_out_and_the_lockout_survives_a_restart(
     provision(context)
     runtime = make_runtime(context)
     runtime.start()
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     for attempt in range(3):
         enter_pin(qtbot, pad, "0000")
         if attempt < 2:
-            qtbot.waitUntil(lambda: "Wrong PIN" in pad.message.text(), timeout=WAIT)
+            qtbot.waitUntil(lambda: "Wrong PIN" in pad.keypad.message.text(), timeout=WAIT)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
-    assert "Too many wrong PINs" in pad.message.text()
-    assert not pad.keys["5"].isEnabled() and not pad.pin_edit.isEnabled()
+    assert "Too many wrong PINs" in pad.keypad.message.text()
+    assert not pad.keypad.keys["5"].isEnabled() and not pad.keypad.pin_edit.isEnabled()
     pad.close()
     runtime.shutdown()  # the kiosk restarts (power cut, or someone trying their luck)
 
     runtime = make_runtime(open_runtime(data))
     runtime.start()
-    pad = runtime.shell.ask_pin(PinRole.STAFF)
+    pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.locked, timeout=WAIT)
-    assert "Too many wrong PINs" in pad.message.text()
+    assert "Too many wrong PINs" in pad.keypad.message.text()
     # Even the right PIN is not compared while locked.
     check = runtime.services.pins.verify(STAFF_PIN, PinRole.STAFF)
     assert not check.ok and check.locked
@@ -134,12 +134,14 @@ def test_an_offline_kiosk_without_a_pin_offers_no_way_out_at_the_screen(
     runtime = make_runtime(context)
     runtime.start()
     try:
-        pad = runtime.shell.ask_pin(PinRole.STAFF)
-        qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.message.text(), timeout=WAIT)
-        assert not pad.pin_edit.isEnabled() and not pad.keys["1"].isEnabled()
-        assert not pad.account_button.isVisible()  # no account can vouch on an unregistered kiosk
-        pad.pin_edit.setText("1234")
-        pad._submit()  # even a PIN typed in some other way grants nothing
+        pad = runtime.shell.staff.ask_pin(PinRole.STAFF)
+        qtbot.waitUntil(lambda: "tatami-kiosk pin set" in pad.keypad.message.text(), timeout=WAIT)
+        assert not pad.keypad.pin_edit.isEnabled() and not pad.keypad.keys["1"].isEnabled()
+        assert (
+            not pad.keypad.account_button.isVisible()
+        )  # no account can vouch on an unregistered kiosk
+        pad.keypad.pin_edit.setText("1234")
+        pad.keypad.submit()  # even a PIN typed in some other way grants nothing
         assert pad.isVisible() and not runtime.services.pins.is_set(PinRole.STAFF)
         pad.close()
         assert runtime.shell.window.close() is False

@@ -80,18 +80,18 @@ def check_in_by_name(
     student = roster.student(student_id)
     assert student is not None
     reception.tabs.setCurrentIndex(0)
-    reception.name_search.setText(student.display_name)
+    reception.manual.name_search.setText(student.display_name)
 
     def row_of_student() -> int:
-        for row in range(reception.matches.count()):
-            if reception.matches.item(row).data(Qt.ItemDataRole.UserRole) == student_id:
+        for row in range(reception.manual.matches.count()):
+            if reception.manual.matches.item(row).data(Qt.ItemDataRole.UserRole) == student_id:
                 return row
         return -1
 
     qtbot.waitUntil(lambda: row_of_student() >= 0, timeout=WAIT)
-    reception.matches.setCurrentRow(row_of_student())
+    reception.manual.matches.setCurrentRow(row_of_student())
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.checkin_button.click()
+        reception.manual.checkin_button.click()
     result = made.args[0]
     assert result.outcome is Outcome.ACCEPTED and result.student_id == student_id
 
@@ -104,7 +104,7 @@ def test_a_checkin_the_server_refuses_is_parked_with_its_reason(
     with Api(server) as admin:  # the office deletes the student; the kiosk has not heard yet
         deleted = admin.http.delete(f"/api/students/{leaver}", headers=bearer(admin.token()))
         assert deleted.status_code == 204, deleted.text
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     check_in_by_name(kiosk, reception, qtbot, leaver)  # offline first: accepted here
 
     strip = kiosk.shell.window.strip
@@ -115,13 +115,13 @@ def test_a_checkin_the_server_refuses_is_parked_with_its_reason(
     assert strip.queue.level == "bad"
 
     reception.tabs.setCurrentIndex(2)  # needs attention
-    table = reception.parked_table
+    table = reception.parked.table
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
     reason = table.item(0, 2)
     # The server's reason, kept with the item: in words for staff, the raw code in the tooltip.
     assert reason.text() == "the server does not know this student (removed from the roster?)"
     assert "unknown_student" in reason.toolTip()
-    assert reception.requeue_button.isEnabled()
+    assert reception.parked.requeue_button.isEnabled()
     with server.database.read_tx() as conn:
         refused = conn.execute(
             sa.select(schema.kiosk_checkins.c.status, schema.kiosk_checkins.c.reason).where(
@@ -146,20 +146,20 @@ def test_override_with_a_note_and_manual_checkin_reach_the_server(
     failed = controller.current
     assert failed is not None and failed.outcome is Outcome.EXPIRED and failed.scan_id
 
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
-    reception.select_recent(failed.scan_id)
+    qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
+    reception.recent.select(failed.scan_id)
     note = "phone battery died, ID checked at the desk"
-    reception.override_note.setText(note)
+    reception.recent.override_note.setText(note)
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.override_button.click()
+        reception.recent.override_button.click()
     override = made.args[0]
     assert override.outcome is Outcome.ACCEPTED and override.student_id == late
     check_in_by_name(kiosk, reception, qtbot, walk_in)
 
     reception.tabs.setCurrentIndex(3)  # health: staff press "Sync now"
-    reception.sync_button.click()
+    reception.health.sync_button.click()
     qtbot.waitUntil(
         lambda: (status := kiosk.sync.status()).pending == 0 and status.events_pending == 0,
         timeout=WAIT,
@@ -214,7 +214,7 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
 ) -> None:
     with empty_lobby(tmp_path, qapp, fps=8.0) as runtime:
         qtbot.waitUntil(lambda: runtime.camera.stats().decode_fps > 0, timeout=WAIT)
-        reception = runtime.shell.open_reception()
+        reception = runtime.shell.staff.open_reception()
         reception.tabs.setCurrentIndex(3)
         fps = re.compile(r", (\d+(?:\.\d+)?) fps$")
         decode = re.compile(
@@ -223,8 +223,8 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
         )
 
         def figures() -> tuple[float, float, str] | None:
-            camera = fps.search(reception.health_values.get("camera", ""))
-            decoding = decode.match(reception.health_values.get("decode", ""))
+            camera = fps.search(reception.health.values.get("camera", ""))
+            decoding = decode.match(reception.health.values.get("decode", ""))
             if not (camera and decoding):
                 return None
             return float(camera[1]), float(decoding[1]), decoding[3]
@@ -243,8 +243,8 @@ def test_health_panel_shows_camera_fps_and_decode_rate(
             if label.accessibleName() in ("Camera", "Decoding")
         }
         assert shown_labels == {
-            "Camera": reception.health_values["camera"],
-            "Decoding": reception.health_values["decode"],
+            "Camera": reception.health.values["camera"],
+            "Decoding": reception.health.values["decode"],
         }
         reception.close()
 
@@ -255,11 +255,11 @@ def test_health_panel_says_when_the_scan_loop_idles(
     # An empty lobby sends the loop into idle mode (every few frames): the panel says so, so
     # that staff do not take the lower decode rate for a fault.
     with empty_lobby(tmp_path, qapp, fps=30.0) as runtime:
-        reception = runtime.shell.open_reception()
+        reception = runtime.shell.staff.open_reception()
         reception.tabs.setCurrentIndex(3)
         qtbot.waitUntil(lambda: runtime.camera.stats().idle, timeout=WAIT)
         qtbot.waitUntil(
-            lambda: reception.health_values.get("decode", "").endswith(
+            lambda: reception.health.values.get("decode", "").endswith(
                 "(idle: fewer frames until a code shows)"
             ),
             timeout=WAIT,

@@ -59,13 +59,17 @@ def test_register_again_from_the_settings(
         shell, strip = runtime.shell, runtime.shell.window.strip
         qtbot.waitUntil(lambda: "● Online" in strip.pill_texts(), timeout=WAIT)
 
-        settings = shell.open_settings()
+        settings = shell.staff.open_settings()
         settings.tabs.setCurrentIndex(4)  # connection
-        qtbot.waitUntil(lambda: first.kiosk_id in settings.identity_label.text(), timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: first.kiosk_id in settings.connection.identity_label.text(), timeout=WAIT
+        )
         with qtbot.waitSignal(settings.reregister_requested, timeout=WAIT):
-            settings.register_button.click()
-        qtbot.waitUntil(lambda: shell.wizard is not None and shell.wizard.isVisible(), timeout=WAIT)
-        wizard = shell.wizard
+            settings.connection.register_button.click()
+        qtbot.waitUntil(
+            lambda: shell.staff.wizard is not None and shell.staff.wizard.isVisible(), timeout=WAIT
+        )
+        wizard = shell.staff.wizard
         assert wizard is not None
         # Register only: no camera step, no PIN step (staff keep their PINs and camera).
         assert wizard.camera is None and wizard.kiosk is None and len(wizard.steps) == 3
@@ -89,7 +93,7 @@ def test_register_again_from_the_settings(
         assert f"Kiosk id: {again.kiosk_id}" in wizard.summary.text()
         with qtbot.waitSignal(wizard.completed, timeout=WAIT):
             wizard.next_button.click()
-        qtbot.waitUntil(lambda: shell.wizard is None, timeout=WAIT)
+        qtbot.waitUntil(lambda: shell.staff.wizard is None, timeout=WAIT)
 
         identity = context.setup.identity()
         assert identity is not None

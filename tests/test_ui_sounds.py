@@ -87,10 +87,10 @@ def test_scans_stay_fine_and_the_health_panel_says_sound_is_unavailable(
     assert controller.current.outcome is Outcome.INVALID_CODE
     assert sounds.played[-2:] == ["accepted", "error"]
 
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: "sound" in reception.health_values, timeout=WAIT)
-    assert reception.health_values["sound"] == "silent: no audio output"
+    qtbot.waitUntil(lambda: "sound" in reception.health.values, timeout=WAIT)
+    assert reception.health.values["sound"] == "silent: no audio output"
     reception.close()
 
 
@@ -99,16 +99,16 @@ def test_turning_sound_off_and_on_again_keeps_saying_it_is_unavailable(
 ) -> None:
     """Staff untick and tick "Play sounds" in the settings; the machine still has no output."""
     kiosk.sounds.start()
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     for wanted in (False, True):
-        settings.sound.setChecked(wanted)
+        settings.display.sound.setChecked(wanted)
         with qtbot.waitSignal(settings.preferences_changed, timeout=WAIT):
-            settings.save_button.click()
+            settings.display.save_button.click()
         assert kiosk.shell.preferences.sound is wanted
     settings.close()
     assert kiosk.sounds.status is SoundStatus.NO_OUTPUT  # enabled again, still no output
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: "sound" in reception.health_values, timeout=WAIT)
-    assert reception.health_values["sound"] == "silent: no audio output"
+    qtbot.waitUntil(lambda: "sound" in reception.health.values, timeout=WAIT)
+    assert reception.health.values["sound"] == "silent: no audio output"
     reception.close()

@@ -49,53 +49,55 @@ def board_roster(runtime: GuiRuntime) -> None:
 
 def test_instructor_board_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
     board_roster(kiosk)
-    board = kiosk.shell.open_board()
+    board = kiosk.shell.staff.open_board()
     qtbot.waitUntil(lambda: board.table.rowCount() == 12, timeout=WAIT)
     assert board.shown_names()[0] == "Ivy"  # by progress: eligible first
     loaded = board.loaded
-    board.eligible_only.setChecked(True)
+    board.filters.eligible_only.setChecked(True)
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     assert board.shown_names() == ["Ivy"]
-    board.eligible_only.setChecked(False)
-    board.within_classes.setValue(2)
+    board.filters.eligible_only.setChecked(False)
+    board.filters.within_classes.setValue(2)
     loaded = board.loaded
-    board.within_classes_on.setChecked(True)
+    board.filters.within_classes_on.setChecked(True)
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     # Within 2 classes: Ivy (eligible) and Jon (2 short); Kai also lacks fees: not "close".
     assert board.shown_names() == ["Ivy", "Jon"]
     loaded = board.loaded
-    board.within_classes_on.setChecked(False)
-    board.search.setText("car")
+    board.filters.within_classes_on.setChecked(False)
+    board.filters.search.setText("car")
     qtbot.waitUntil(
         lambda: board.loaded > loaded and board.shown_names() == ["Carla"], timeout=WAIT
     )
     board.table.selectRow(0)
-    qtbot.waitUntil(lambda: board.detail_name.text() == "Carla", timeout=WAIT)
-    assert "more class" in board.detail_steps.text()
-    assert not board.check_button.isEnabled()  # offline kiosk: no online check
+    qtbot.waitUntil(lambda: board.detail.name.text() == "Carla", timeout=WAIT)
+    assert "more class" in board.detail.steps.text()
+    assert not board.detail.check_button.isEnabled()  # offline kiosk: no online check
     board.close()
 
 
 def test_board_program_and_rank_filters(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    board = kiosk.shell.open_board()
-    qtbot.waitUntil(lambda: board.program.count() == 2 and board.rank.count() == 3, timeout=WAIT)
+    board = kiosk.shell.staff.open_board()
+    qtbot.waitUntil(
+        lambda: board.filters.program.count() == 2 and board.filters.rank.count() == 3, timeout=WAIT
+    )
     loaded = board.loaded
-    board.rank.setCurrentIndex(board.rank.findData("yellow"))
+    board.filters.rank.setCurrentIndex(board.filters.rank.findData("yellow"))
     qtbot.waitUntil(lambda: board.loaded > loaded, timeout=WAIT)
     assert board.shown_names() == []  # everyone in the vector roster wears white
     loaded = board.loaded
-    board.rank.setCurrentIndex(board.rank.findData("white"))
-    board.program.setCurrentIndex(board.program.findData("adults"))
+    board.filters.rank.setCurrentIndex(board.filters.rank.findData("white"))
+    board.filters.program.setCurrentIndex(board.filters.program.findData("adults"))
     qtbot.waitUntil(lambda: board.loaded > loaded and len(board.shown_names()) == 9, timeout=WAIT)
     board.close()
 
 
 def test_manual_checkin_by_name_works_offline(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
-    reception.name_search.setText("fin")
-    qtbot.waitUntil(lambda: reception.matches.count() == 1, timeout=WAIT)
+    reception = kiosk.shell.staff.open_reception()
+    reception.manual.name_search.setText("fin")
+    qtbot.waitUntil(lambda: reception.manual.matches.count() == 1, timeout=WAIT)
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.checkin_button.click()
+        reception.manual.checkin_button.click()
     result = made.args[0]
     assert result.outcome is Outcome.ACCEPTED and result.source is ScanSource.MANUAL
     assert result.display_name == "Finn"
@@ -111,18 +113,18 @@ def test_override_a_failed_scan_with_a_note(kiosk: GuiRuntime, qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
     failed = kiosk.shell.controller.current
     assert failed is not None and failed.outcome is Outcome.EXPIRED
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: reception.recent_outcomes() == ["expired"], timeout=WAIT)
-    reception.select_recent(str(failed.scan_id))
-    assert reception.override_button.isEnabled()
-    reception.override_button.click()
-    assert "needs a note" in reception.override_result.text()  # a note is required
-    reception.override_note.setText("pass expired at the door, ID checked")
+    qtbot.waitUntil(lambda: reception.recent.outcomes() == ["expired"], timeout=WAIT)
+    reception.recent.select(str(failed.scan_id))
+    assert reception.recent.override_button.isEnabled()
+    reception.recent.override_button.click()
+    assert "needs a note" in reception.recent.override_result.text()  # a note is required
+    reception.recent.override_note.setText("pass expired at the door, ID checked")
     with qtbot.waitSignal(reception.result_made, timeout=WAIT) as made:
-        reception.override_button.click()
+        reception.recent.override_button.click()
     assert made.args[0].outcome is Outcome.ACCEPTED
-    qtbot.waitUntil(lambda: reception.recent_outcomes()[:1] == ["accepted"], timeout=WAIT)
+    qtbot.waitUntil(lambda: reception.recent.outcomes()[:1] == ["accepted"], timeout=WAIT)
     reception.close()
 
 
@@ -132,15 +134,15 @@ def test_health_panel_and_redacted_diagnostics(
     card = token("hana", kind="card")
     scan_from_thread(kiosk, card)
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     reception.tabs.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: bool(reception.health_values), timeout=WAIT)
-    values = reception.health_values
+    qtbot.waitUntil(lambda: bool(reception.health.values), timeout=WAIT)
+    values = reception.health.values
     assert values["queue"] == "1" and values["keys"] == "gt-2026-05, gt-2026-11"
     assert values["version"] == kiosk.services.version
     target = tmp_path / "bundle.zip"
-    reception.export_diagnostics(target)
-    qtbot.waitUntil(lambda: "Saved" in reception.export_result.text(), timeout=WAIT)
+    reception.health.export_diagnostics(target)
+    qtbot.waitUntil(lambda: "Saved" in reception.health.export_result.text(), timeout=WAIT)
     with zipfile.ZipFile(target) as bundle:
         names = set(bundle.namelist())
         text = "\n".join(bundle.read(name).decode() for name in names)
@@ -175,36 +177,36 @@ def test_sign_out_and_wipe_refuses_unsent_checkins_until_staff_insist(
 ) -> None:
     scan_from_thread(kiosk, token("ana", kind="card"))
     qtbot.waitUntil(lambda: kiosk.shell.controller.current is not None, timeout=WAIT)
-    settings = kiosk.shell.open_settings()
+    settings = kiosk.shell.staff.open_settings()
     settings.tabs.setCurrentIndex(4)  # connection
-    settings.wipe_button.click()
-    first = settings.wipe_confirm
+    settings.connection.wipe_button.click()
+    first = settings.connection.wipe_confirm
     first.confirm_button.click()
     # One check-in waits for upload: the first confirmation is refused with the count.
-    qtbot.waitUntil(lambda: settings.wipe_confirm is not first, timeout=WAIT)
-    second = settings.wipe_confirm
+    qtbot.waitUntil(lambda: settings.connection.wipe_confirm is not first, timeout=WAIT)
+    second = settings.connection.wipe_confirm
     assert any("not uploaded" in label.text() for label in second.findChildren(QLabel))
     assert kiosk.reception.tenant() is not None  # nothing wiped yet
     with qtbot.waitSignal(settings.wiped, timeout=WAIT):
         second.confirm_button.click()
     assert kiosk.reception.tenant() is None
-    qtbot.waitUntil(lambda: kiosk.shell.wizard is not None, timeout=WAIT)
-    wizard = kiosk.shell.wizard
+    qtbot.waitUntil(lambda: kiosk.shell.staff.wizard is not None, timeout=WAIT)
+    wizard = kiosk.shell.staff.wizard
     assert wizard is not None
     wizard.close()
 
 
 def test_settings_give_this_kiosk_its_own_check_in_window(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    settings = kiosk.shell.open_settings()
-    choice = settings.window_choice
+    settings = kiosk.shell.staff.open_settings()
+    choice = settings.checkin.window_choice
     qtbot.waitUntil(lambda: "(120 min)" in choice.academy.text(), timeout=WAIT)
     assert choice.academy.isChecked() and choice.minutes.value() == 120
     choice.own.setChecked(True)
     choice.minutes.setValue(30)
     with qtbot.waitSignal(settings.preferences_changed, timeout=WAIT):
-        settings.window_save_button.click()
+        settings.checkin.save_button.click()
     assert kiosk.preferences_service.load().checkin_window_minutes == 30
-    assert settings.window_result.text() == "Saved."
+    assert settings.checkin.result.text() == "Saved."
     settings.close()
     card = token("ana", kind="card", ttl=timedelta(days=1))
     checkin = kiosk.core.checkin
@@ -222,11 +224,11 @@ def test_a_configured_check_in_window_locks_the_choice(
     runtime = ui.make_runtime(context)
     runtime.start()
     try:
-        settings = runtime.shell.open_settings()
-        choice = settings.window_choice
+        settings = runtime.shell.staff.open_settings()
+        choice = settings.checkin.window_choice
         assert choice.own.isChecked() and choice.minutes.value() == 90
         assert not (choice.own.isEnabled() or choice.academy.isEnabled())
-        assert not settings.window_save_button.isEnabled()
+        assert not settings.checkin.save_button.isEnabled()
         assert "90 minutes" in choice.note.text()
         settings.close()
     finally:

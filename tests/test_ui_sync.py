@@ -51,7 +51,7 @@ def test_wizard_registers_against_the_reference_server(
     runtime = make_runtime(open_runtime(tmp_path / "kiosk", keyring))
     assert runtime.first_run
     runtime.start()
-    wizard = runtime.shell.wizard
+    wizard = runtime.shell.staff.wizard
     assert wizard is not None and wizard.isVisible()
     assert not runtime.shell.window.isVisible()  # nothing to check in against yet
     assert not wizard.next_button.isEnabled()
@@ -109,7 +109,7 @@ def test_the_wizard_builds_the_configurations_url_for_each_environment(
     ensure_theme(qapp)
     runtime = make_runtime(open_runtime(tmp_path / "kiosk"))
     runtime.start()
-    wizard = runtime.shell.wizard
+    wizard = runtime.shell.staff.wizard
     assert wizard is not None
     connection = wizard.connection
     connection.slug.setText("Golden-Tiger")
@@ -197,22 +197,22 @@ def test_account_login_and_the_online_promotion_check(
     runtime = registered_kiosk(server, tmp_path / "kiosk")
     runtime.start()
     qtbot.waitUntil(lambda: runtime.sync.status().roster_students > 0, timeout=WAIT)
-    pad = runtime.shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = runtime.shell.staff.ask_pin(PinRole.INSTRUCTOR)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
     assert server.seed is not None
-    pad.email_edit.setText(f"instructor@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
+    pad.account.email_edit.setText(f"instructor@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
     shell = runtime.shell
-    pad.sign_in_button.click()
-    assert pad.password_edit.text() == ""
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, InstructorBoard), timeout=WAIT)
-    board = shell.dialog
+    pad.account.sign_in_button.click()
+    assert pad.account.password_edit.text() == ""
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, InstructorBoard), timeout=WAIT)
+    board = shell.staff.dialog
     assert isinstance(board, InstructorBoard)
     qtbot.waitUntil(lambda: board.table.rowCount() > 0, timeout=WAIT)
     board.table.selectRow(0)
-    qtbot.waitUntil(board.check_button.isEnabled, timeout=WAIT)
-    board.check_button.click()
-    qtbot.waitUntil(lambda: "TatamiTech says" in board.online_result.text(), timeout=WAIT)
+    qtbot.waitUntil(board.detail.check_button.isEnabled, timeout=WAIT)
+    board.detail.check_button.click()
+    qtbot.waitUntil(lambda: "TatamiTech says" in board.detail.online_result.text(), timeout=WAIT)
     board.close()
     runtime.shutdown()
 
@@ -226,47 +226,47 @@ def test_an_assistant_account_reaches_reception_only(
     runtime.start()
     shell = runtime.shell
     assert server.seed is not None
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)  # what the Staff button asks
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)  # what the Staff button asks
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)  # no PIN: account
-    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, ReceptionDialog), timeout=WAIT)
-    assert shell.access is StaffAccess.RECEPTION
-    assert shell.allows("reception")
-    assert not any(shell.allows(screen) for screen in ("settings", "exit", "board"))
-    assert not shell.open_screen("settings") and not shell.open_screen("exit")
-    menu = shell.open_staff_menu()  # even if a menu were reached, it offers reception only
+    pad.account.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, ReceptionDialog), timeout=WAIT)
+    assert shell.staff.access is StaffAccess.RECEPTION
+    assert shell.staff.allows("reception")
+    assert not any(shell.staff.allows(screen) for screen in ("settings", "exit", "board"))
+    assert not shell.staff.open_screen("settings") and not shell.staff.open_screen("exit")
+    menu = shell.staff.open_staff_menu()  # even if a menu were reached, it offers reception only
     assert set(menu.buttons) == {"reception"}
     with qtbot.waitSignal(menu.closed, timeout=WAIT):
         menu.chosen.emit("settings")
         menu.chosen.emit("exit")
         menu.buttons["reception"].click()  # after the refused ones, in the same order
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, ReceptionDialog), timeout=WAIT)
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, ReceptionDialog), timeout=WAIT)
     assert not any(isinstance(w, SettingsDialog | ConfirmDialog) for w in qapp.allWidgets())
-    shell.dialog.close()
+    shell.staff.dialog.close()
 
     # The staff-only pad (settings, exit) refuses the assistant outright.
-    pad = shell.ask_pin(PinRole.STAFF)
+    pad = shell.staff.ask_pin(PinRole.STAFF)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
-    pad.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
+    pad.account.email_edit.setText(f"assistant@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
     qtbot.waitUntil(
-        lambda: "cannot open the staff screens" in pad.account_message.text(), timeout=WAIT
+        lambda: "cannot open the staff screens" in pad.account.message.text(), timeout=WAIT
     )
-    assert shell.dialog is pad
+    assert shell.staff.dialog is pad
     pad.close()
 
     # An admin account still gets the whole staff menu.
-    pad = shell.ask_pin(PinRole.INSTRUCTOR)
+    pad = shell.staff.ask_pin(PinRole.INSTRUCTOR)
     qtbot.waitUntil(lambda: pad.pages.currentIndex() == 1, timeout=WAIT)
-    pad.email_edit.setText(f"admin@{GOLDEN_TIGER}.test")
-    pad.password_edit.setText(server.seed.password)
-    pad.sign_in_button.click()
-    qtbot.waitUntil(lambda: isinstance(shell.dialog, StaffMenu), timeout=WAIT)
-    assert shell.access is StaffAccess.STAFF
-    assert isinstance(shell.dialog, StaffMenu)
-    assert set(shell.dialog.buttons) == {"reception", "board", "settings", "exit"}
-    shell.dialog.close()
+    pad.account.email_edit.setText(f"admin@{GOLDEN_TIGER}.test")
+    pad.account.password_edit.setText(server.seed.password)
+    pad.account.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(shell.staff.dialog, StaffMenu), timeout=WAIT)
+    assert shell.staff.access is StaffAccess.STAFF
+    assert isinstance(shell.staff.dialog, StaffMenu)
+    assert set(shell.staff.dialog.buttons) == {"reception", "board", "settings", "exit"}
+    shell.staff.dialog.close()
     runtime.shutdown()

@@ -33,7 +33,7 @@ def _no_leaks(qapp: QApplication) -> Iterator[None]:
 
 def source_strings() -> set[tuple[str, str]]:
     found = set()
-    for path in [*(ROOT / "kiosk" / "ui").glob("*.py"), ROOT / "kiosk" / "gui.py"]:
+    for path in [*(ROOT / "kiosk" / "ui").rglob("*.py"), ROOT / "kiosk" / "gui.py"]:
         for match in _CALL.finditer(path.read_text()):
             text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(2)))
             if "\\" in text:
@@ -44,7 +44,11 @@ def source_strings() -> set[tuple[str, str]]:
 
 
 def catalogue(name: str) -> dict[tuple[str, str], ET.Element]:
-    root = ET.parse(TRANSLATIONS / name).getroot()
+    return catalogue_at(TRANSLATIONS / name)
+
+
+def catalogue_at(path: Path) -> dict[tuple[str, str], ET.Element]:
+    root = ET.parse(path).getroot()
     return {
         (context.findtext("name") or "", message.findtext("source") or ""): message
         for context in root.iter("context")
@@ -60,16 +64,40 @@ def test_every_string_in_the_code_is_in_both_catalogues() -> None:
         assert not missing, f"{name} lacks {sorted(missing)[:5]}: run scripts/translations.sh"
 
 
+def texts(message: ET.Element) -> list[str]:
+    """A message's translation: its numerus forms, or its one text."""
+    translation = message.find("translation")
+    assert translation is not None
+    forms = translation.findall("numerusform")
+    return [form.text or "" for form in forms] if forms else [translation.text or ""]
+
+
 def test_japanese_is_complete_and_keeps_every_placeholder() -> None:
     for (context, source), message in catalogue("kiosk_ja.ts").items():
         translation = message.find("translation")
         assert translation is not None and translation.get("type") is None, (context, source)
-        text = translation.text or ""
-        assert text.strip(), (context, source)
-        assert sorted(_PLACEHOLDER.findall(text)) == sorted(_PLACEHOLDER.findall(source)), (
-            context,
-            source,
-        )
+        for text in texts(message):
+            assert text.strip(), (context, source)
+            assert sorted(_PLACEHOLDER.findall(text)) == sorted(_PLACEHOLDER.findall(source)), (
+                context,
+                source,
+            )
+
+
+@pytest.mark.parametrize(("name", "forms"), [("kiosk_en.ts", 2), ("kiosk_ja.ts", 1)])
+def test_every_count_is_a_numerus_message_with_the_language_s_forms(name: str, forms: int) -> None:
+    """One source text per plural (Qt's numerus forms), never two chosen in code; English has
+    a singular and a plural, Japanese one form (scripts/translations.sh keeps them)."""
+    plurals = {key: m for key, m in catalogue(name).items() if "%n" in key[1]}
+    assert len(plurals) >= 15
+    for (context, source), message in plurals.items():
+        assert message.get("numerus") == "yes", (context, source)
+        translation = message.find("translation")
+        assert translation is not None and translation.get("type") is None, (context, source)
+        found = texts(message)
+        assert len(found) == forms and all("%n" in text for text in found), (context, source)
+    singular_sources = {source for _, source in plurals if " 1 " in source}
+    assert not singular_sources, "a count is a number (%n), never a fixed 1"
 
 
 def test_committed_qm_files_match_their_ts(tmp_path: Path) -> None:
@@ -97,5 +125,67 @@ def test_japanese_translator_translates_outcomes_and_counts(qapp: QApplication) 
 def test_english_plurals_read_right() -> None:
     assert note_text(Note("more_classes", 1)) == "1 more class"
     assert note_text(Note("more_classes", 6)) == "6 more classes"
+    assert note_text(Note("more_days", 1)) == "1 more day"
     assert note_text(Note("more_days", 12)) == "12 more days"
+    assert note_text(Note("too_young", 1)) == "too young by 1 year"
     assert note_text(Note("unknown_code", 0, "the service's own text")) == "the service's own text"
+
+
+def test_a_plural_is_one_source_text_and_qt_picks_the_form(qapp: QApplication) -> None:
+    """Without a catalogue the source text shows; with one, the form its language needs."""
+    qapp.removeTranslator(ui._ENGLISH[0])
+    try:
+        assert note_text(Note("more_classes", 1)) == "1 more classes"  # the bare source
+    finally:
+        qapp.installTranslator(ui._ENGLISH[0])
+    assert note_text(Note("more_classes", 1)) == "1 more class"
+    translator = install_translator(qapp, TRANSLATIONS, "ja")
+    try:
+        assert note_text(Note("more_classes", 1)) == "あと 1 回の稽古"
+        assert note_text(Note("more_classes", 2)) == "あと 2 回の稽古"
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def _messages(path: Path) -> dict[tuple[str, str], tuple[str | None, list[str]]]:
+    """What a catalogue says, without the locations (they depend on where the file lies)."""
+    return {key: (m.get("numerus"), texts(m)) for key, m in catalogue_at(path).items()}
+
+
+@pytest.mark.slow
+def test_updating_the_catalogues_keeps_the_plurals(tmp_path: Path) -> None:
+    """lupdate's Python parser demotes every plural; scripts/numerus.py puts them back."""
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    tool = str(lupdate) if lupdate.exists() else shutil.which("pyside6-lupdate")
+    if tool is None:
+        pytest.skip("pyside6-lupdate is not installed")
+    before, work = tmp_path / "before", tmp_path / "work"
+    before.mkdir()
+    work.mkdir()
+    for ts in TRANSLATIONS.glob("*.ts"):
+        shutil.copy(ts, before / ts.name)
+        shutil.copy(ts, work / ts.name)
+    sources = [str(p) for p in (ROOT / "kiosk" / "ui").rglob("*.py")] + [str(ROOT / "kiosk/gui.py")]
+    subprocess.run(
+        [
+            tool,
+            "-no-obsolete",
+            "-source-language",
+            "en",
+            *sources,
+            "-ts",
+            *map(str, work.glob("*.ts")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    demoted = _messages(work / "kiosk_en.ts")
+    assert not any(numerus for numerus, _ in demoted.values())  # what numerus.py is for
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "numerus.py"), str(before), str(work)],
+        check=True,
+        timeout=60,
+    )
+    for ts in TRANSLATIONS.glob("*.ts"):
+        assert _messages(work / ts.name) == _messages(ts), ts.name

@@ -115,32 +115,32 @@ def test_typing_at_human_pace_is_never_swallowed(text: str) -> None:
 
 
 def test_wedge_scan_while_a_staff_dialog_has_focus(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    pad = kiosk.shell.ask_pin(PinRole.STAFF)
-    qtbot.waitUntil(lambda: pad.isVisible() and pad.pin_edit.isEnabled(), timeout=WAIT)
+    pad = kiosk.shell.staff.ask_pin(PinRole.STAFF)
+    qtbot.waitUntil(lambda: pad.isVisible() and pad.keypad.pin_edit.isEnabled(), timeout=WAIT)
     pad.activateWindow()
-    pad.pin_edit.setFocus()
-    qtbot.waitUntil(lambda: pad.pin_edit.hasFocus(), timeout=WAIT)
+    pad.keypad.pin_edit.setFocus()
+    qtbot.waitUntil(lambda: pad.keypad.pin_edit.hasFocus(), timeout=WAIT)
     controller = kiosk.shell.controller
     type_into_window(focused_window(), token("ana", kind="card"))
     qtbot.waitUntil(lambda: controller.current is not None, timeout=WAIT)
     assert controller.current is not None and controller.current.outcome is Outcome.ACCEPTED
     assert controller.current.source.value == "wedge"
-    assert pad.pin_edit.text() == ""  # not one character of the code leaked into the PIN
+    assert pad.keypad.pin_edit.text() == ""  # not one character of the code leaked into the PIN
     assert pad.toast.isVisibleTo(pad) and "Ana" in pad.toast.text()  # staff see the scan
     pad.close()
 
 
 def test_a_person_typing_still_reaches_the_focused_field(kiosk: GuiRuntime, qtbot: QtBot) -> None:
-    reception = kiosk.shell.open_reception()
+    reception = kiosk.shell.staff.open_reception()
     qtbot.waitUntil(lambda: reception.isVisible(), timeout=WAIT)
     reception.activateWindow()
-    edit: QLineEdit = reception.name_search
+    edit: QLineEdit = reception.manual.name_search
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus, timeout=WAIT)
     for expected in ("C", "Ca", "Car"):
         type_into_window(focused_window(), expected[-1], enter=False)
         qtbot.waitUntil(lambda text=expected: edit.text() == text, timeout=WAIT)
     assert kiosk.shell.wedge_scans == 0
-    qtbot.waitUntil(lambda: reception.matches.count() == 1, timeout=WAIT)
-    assert reception.matches.item(0).text().startswith("Carla")
+    qtbot.waitUntil(lambda: reception.manual.matches.count() == 1, timeout=WAIT)
+    assert reception.manual.matches.item(0).text().startswith("Carla")
     reception.close()

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 from PySide6.QtGui import QWindow
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -30,6 +30,7 @@ from kiosk.domain.ports import ScanSource
 from kiosk.gui import GuiRuntime
 from kiosk.runtime import KioskRuntime, RuntimeSettings
 from kiosk.services.staff import PinRole
+from kiosk.ui.i18n import install_translator
 from kiosk.ui.theme import apply_theme
 from tests.keyring_backends import MemoryKeyring
 from tests.support import VECTOR_ROSTER, make_token
@@ -106,6 +107,16 @@ def focused_window() -> QWindow:
     window = QGuiApplication.focusWindow()
     assert window is not None
     return window
+
+
+_ENGLISH: list[QTranslator] = []
+
+
+def ensure_english(app: QApplication) -> None:
+    """The English catalogue, once, as the kiosk always runs with its language's catalogue:
+    English plurals ("1 check-in needs staff") are numerus forms it holds."""
+    if not _ENGLISH:
+        _ENGLISH.append(install_translator(app, resource_dir() / "translations", "en"))
 
 
 _THEMED: list[bool] = []

@@ -294,6 +294,8 @@ class PromotionVerdict:
     eligible: bool
     next_steps: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    classes_attended: int | None = None
+    days_in_rank: int | None = None
 
     @classmethod
     def from_json(cls, body: object) -> PromotionVerdict | None:
@@ -304,7 +306,20 @@ class PromotionVerdict:
         def texts(value: object) -> tuple[str, ...]:
             return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
-        return cls(body["eligible"], texts(body.get("nextSteps")), texts(body.get("reasons")))
+        raw_stats = body.get("stats")
+        stats = raw_stats if isinstance(raw_stats, dict) else {}
+
+        def count(key: str) -> int | None:
+            value = stats.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        return cls(
+            body["eligible"],
+            texts(body.get("nextSteps")),
+            texts(body.get("reasons")),
+            count("classesAttended"),
+            count("daysInRank"),
+        )
 
 
 class SyncEngine:

@@ -75,6 +75,12 @@ class StaffDialog(QDialog):
         self.body = QVBoxLayout()
         self.body.setSpacing(14)
         outer.addLayout(self.body, 1)
+        self.problem = QLabel()
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(translate("StaffDialog", "Problem"))
+        self.problem.setVisible(False)
+        outer.addWidget(self.problem)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_TIMEOUT_MS)
@@ -119,6 +125,11 @@ class StaffDialog(QDialog):
             " padding: 8px 16px; font-weight: 700;"
         )
         self.toast.setVisible(True)
+
+    def show_problem(self, text: str) -> None:
+        """Say at the bottom of the screen that something staff asked for did not work."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
 
     @Slot()
     def _on_close_button_clicked(self) -> None:

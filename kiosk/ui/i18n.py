@@ -256,27 +256,17 @@ def sync_state_name(state: SyncState) -> str:
 def note_text(note: Note) -> str:
     """A reason or next step of the eligibility evaluation, translated by its code."""
     code, count = note.code, note.count
-    # Plurals: the English singular and plural are two source texts (lupdate's Python parser
-    # does not mark numerus forms), so "1 more class" reads right; Japanese has one form.
+    # Plurals are Qt's numerus forms: one source text, the count as ``n``; each catalogue has
+    # the forms its language needs (English two, Japanese one).
     if code == "more_classes":
-        if count == 1:
-            return translate("Note", "%n more class", None, count)
         return translate("Note", "%n more classes", None, count)
     if code == "more_days":
-        if count == 1:
-            return translate("Note", "%n more day", None, count)
         return translate("Note", "%n more days", None, count)
     if code == "classes_short":
-        if count == 1:
-            return translate("Note", "%n class short", None, count)
         return translate("Note", "%n classes short", None, count)
     if code == "days_short":
-        if count == 1:
-            return translate("Note", "%n day short", None, count)
         return translate("Note", "%n days short", None, count)
     if code == "too_young":
-        if count == 1:
-            return translate("Note", "too young by %n year", None, count)
         return translate("Note", "too young by %n years", None, count)
     if code == "more_stripes":
         return translate("Note", "%n more stripes", None, count)
@@ -365,17 +355,10 @@ def stripes_text(count: int, kind: StripeKind) -> str:
 def setup_problem_text(error: SetupError) -> str:
     """What went wrong in set-up, in the staff's language (technical detail not included)."""
     if error.reason is SetupProblem.UNSENT_CHECKINS:
-        # Plurals as two source texts (see note_text).
         pending, parked = error.pending, error.parked
-        if pending == 1:
-            text = translate("Setup", "%n check-in is not uploaded yet.", None, pending)
-        else:
-            text = translate("Setup", "%n check-ins are not uploaded yet.", None, pending)
+        text = translate("Setup", "%n check-ins are not uploaded yet.", None, pending)
         if parked:
-            if parked == 1:
-                text += " " + translate("Setup", "%n is parked for staff.", None, parked)
-            else:
-                text += " " + translate("Setup", "%n are parked for staff.", None, parked)
+            text += " " + translate("Setup", "%n are parked for staff.", None, parked)
         return text + " " + translate("Setup", "Sync and resolve them before wiping.")
     return translate("Setup", _SETUP_PROBLEMS[error.reason])
 
@@ -428,8 +411,6 @@ def ago_text(age: timedelta) -> str:
         return translate("Age", "%n min ago", None, minutes)
     hours = minutes // 60
     if hours < 48:
-        if hours == 1:
-            return translate("Age", "%n hour ago", None, hours)
         return translate("Age", "%n hours ago", None, hours)
     days = hours // 24  # not inside translate(): lupdate reads "//" as a comment
     return translate("Age", "%n days ago", None, days)

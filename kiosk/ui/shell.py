@@ -9,7 +9,6 @@ services and the ports, then hands them here.
 from __future__ import annotations
 
 import logging
-import platform
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,23 +22,17 @@ from kiosk.domain.model import Rank
 from kiosk.domain.ports import ScanSource
 from kiosk.services.checkin import ScanResult
 from kiosk.services.preferences import KioskPreferences
-from kiosk.services.staff import SCREENS, PinRole, StaffAccess
+from kiosk.services.staff import PinRole
 from kiosk.services.sync import SyncStatus
-from kiosk.ui.board import InstructorBoard
 from kiosk.ui.bridges import FrameBridge, ScanBridge, SyncBridge
 from kiosk.ui.controller import ScanController
-from kiosk.ui.dialogs import ConfirmDialog, StaffDialog
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.pin_dialog import PinDialog
 from kiosk.ui.ports import KioskServices
-from kiosk.ui.reception import ReceptionDialog
-from kiosk.ui.settings import SettingsDialog
 from kiosk.ui.sounds import SoundBoard
-from kiosk.ui.staff_menu import StaffMenu
+from kiosk.ui.staff_screens import StaffScreens
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.warmup import LazyTypeWarmer
 from kiosk.ui.wedge import WedgeFilter
-from kiosk.ui.wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -142,10 +135,7 @@ class KioskShell(QObject):
             self.window.scan_screen, sounds, preferences.result_seconds, parent=self
         )
         self.wedge = WedgeFilter(parent=self)
-        self.dialog: StaffDialog | None = None
-        self.wizard: SetupWizard | None = None
-        #: What the last person through the PIN pad may open (None: nobody yet).
-        self.access: StaffAccess | None = None
+        self.staff = StaffScreens(self)
         self._test_mode = False
         self._roster_seq = -1
         self._status_pending = False
@@ -162,6 +152,12 @@ class KioskShell(QObject):
             frames.set_mirror(preferences.mirror)
         self.wedge.scanned.connect(self._on_wedge_scanned)
         self.window.strip.staff_requested.connect(self._on_strip_staff_requested)
+        self.staff.result_made.connect(self._on_staff_result_made)
+        self.staff.preferences_changed.connect(self._on_staff_preferences_changed)
+        self.staff.wiped.connect(self._on_staff_wiped)
+        self.staff.setup_completed.connect(self._on_staff_setup_completed)
+        self.staff.setup_cancelled.connect(self._on_staff_setup_cancelled)
+        self.staff.exit_requested.connect(self._on_staff_exit_requested)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._on_status_timer_timeout)
@@ -179,7 +175,7 @@ class KioskShell(QObject):
         if app is not None:
             app.installEventFilter(self.wedge)
         if first_run:
-            self.open_wizard(register_only=False, top_level=True)
+            self.staff.open_wizard(register_only=False, top_level=True)
         else:
             self.show_kiosk()
 
@@ -226,9 +222,7 @@ class KioskShell(QObject):
             app.removeEventFilter(self.wedge)
         self.scan_tasks.shutdown()
         self.tasks.shutdown()
-        for widget in (self.dialog, self.wizard):
-            if widget is not None:
-                widget.close()
+        self.staff.close_all()
         self.window.allow_exit()
         self.window.close()
         self.window.deleteLater()
@@ -252,16 +246,10 @@ class KioskShell(QObject):
 
     @Slot(object, object)
     def _on_scans_result_ready(self, result: ScanResult, _latency: float | None) -> None:
-        if self.dialog is not None:
-            self.dialog.show_scan(result)
+        self.staff.show_scan(result)
         # Not in the same event-loop turn as the card's first paint: the queue count can wait
         # a quarter of a second, the student's card cannot.
         self._status_soon.start()
-
-    @Slot(object)
-    def _on_manual_result_made(self, result: ScanResult) -> None:
-        self.controller.show_result(result)
-        self.refresh_status()
 
     # -- status -----------------------------------------------------------------------------
 
@@ -303,6 +291,10 @@ class KioskShell(QObject):
             self.frames.frame_shown.disconnect(self._on_frames_frame_shown)
         log.info("first camera frame on screen")
 
+    @Slot()
+    def _on_strip_staff_requested(self) -> None:
+        self.staff.ask_pin(PinRole.INSTRUCTOR)
+
     @Slot(str, str)
     def _on_frames_status_changed(self, state: str, detail: str) -> None:
         self.window.strip.set_camera_state(state, detail)
@@ -323,90 +315,7 @@ class KioskShell(QObject):
         self.window.scan_screen.set_time_zone(zone)
         self.window.scan_screen.idle.set_welcome(name)
 
-    # -- staff flows ------------------------------------------------------------------------
-
-    def _open(self, dialog: StaffDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-        dialog.closed.connect(self._on_dialog_closed)
-        dialog.open()
-
-    @Slot()
-    def _on_dialog_closed(self) -> None:
-        if self.sender() is self.dialog:
-            self.dialog = None
-
-    @Slot()
-    def _on_strip_staff_requested(self) -> None:
-        self.ask_pin(PinRole.INSTRUCTOR)
-
-    def ask_pin(self, wanted: PinRole) -> PinDialog:
-        pad = PinDialog(self.services, self.tasks, wanted, self.window)
-        pad.granted.connect(self._on_pin_granted)
-        self._open(pad)
-        return pad
-
-    @Slot(str, str)
-    def _on_pin_granted(self, role: str, staff_id: str) -> None:
-        self._staff_id = staff_id
-        self.access = StaffAccess(role)
-        # Let the PIN dialog finish closing before the next screen opens. Assistants have one
-        # screen: no menu in the way.
-        opener = {
-            StaffAccess.STAFF: self.open_staff_menu,
-            StaffAccess.RECEPTION: self.open_reception,
-            StaffAccess.INSTRUCTOR: self.open_board,
-        }[self.access]
-        QTimer.singleShot(0, opener)
-
-    def allows(self, screen: str) -> bool:
-        """Whoever got in last may open ``screen`` (a staff menu choice)."""
-        return self.access is not None and screen in SCREENS[self.access]
-
-    def open_staff_menu(self) -> StaffMenu:
-        screens = SCREENS[self.access] if self.access is not None else frozenset[str]()
-        menu = StaffMenu(self.window, screens)
-        menu.chosen.connect(self._on_menu_chosen)
-        self._open(menu)
-        return menu
-
-    @Slot(str)
-    def _on_menu_chosen(self, choice: str) -> None:
-        self.open_screen(choice)
-
-    def open_screen(self, choice: str) -> bool:
-        """Open a staff menu choice if the current access allows it; False when refused."""
-        opener = {
-            "reception": self.open_reception,
-            "board": self.open_board,
-            "settings": self.open_settings,
-            "exit": self.confirm_exit,
-        }.get(choice)
-        if opener is None or not self.allows(choice):
-            # The menu shows only allowed choices; this guards every other way in.
-            log.warning("staff screen refused: %s (access %s)", choice, self.access)
-            return False
-        QTimer.singleShot(0, opener)
-        return True
-
-    def open_board(self) -> InstructorBoard:
-        board = InstructorBoard(self.services, self.tasks, self.window, zone=self.zone)
-        self._open(board)
-        return board
-
-    def open_reception(self) -> ReceptionDialog:
-        reception = ReceptionDialog(
-            self.services,
-            self.tasks,
-            getattr(self, "_staff_id", "pin:staff"),
-            self.health_extra,
-            self.window,
-            zone=self.zone,
-        )
-        reception.result_made.connect(self._on_manual_result_made)
-        self._open(reception)
-        return reception
+    # -- what the staff screens change ------------------------------------------------------
 
     def health_extra(self) -> dict[str, object]:
         """Figures only the Qt side knows (any thread: plain attribute reads)."""
@@ -419,24 +328,21 @@ class KioskShell(QObject):
             "resultsShown": self.controller.shown,
         }
 
-    def open_settings(self) -> SettingsDialog:
-        settings = SettingsDialog(
-            self.services,
-            self.tasks,
-            self.frames,
-            self.scans,
-            self.set_test_mode,
-            self.preferences,
-            self.window,
-        )
-        settings.preferences_changed.connect(self._on_preferences_changed)
-        settings.reregister_requested.connect(self._on_settings_reregister_requested)
-        settings.wiped.connect(self._on_settings_wiped)
-        self._open(settings)
-        return settings
+    def show_window(self, window: QWidget, size: tuple[int, int]) -> None:
+        """Show a top-level window full screen, or at ``size`` when the kiosk is windowed."""
+        if self.fullscreen:
+            show_full_screen(window)
+        else:
+            window.resize(*size)
+            window.show()
 
     @Slot(object)
-    def _on_preferences_changed(self, preferences: KioskPreferences) -> None:
+    def _on_staff_result_made(self, result: ScanResult) -> None:
+        self.controller.show_result(result)
+        self.refresh_status()
+
+    @Slot(object)
+    def _on_staff_preferences_changed(self, preferences: KioskPreferences) -> None:
         self.preferences = preferences
         self.services.checkin.set_local_window(preferences.checkin_window_minutes)
         self.controller.result_seconds = preferences.result_seconds
@@ -445,91 +351,33 @@ class KioskShell(QObject):
             self.frames.set_mirror(preferences.mirror)
 
     @Slot()
-    def _on_settings_reregister_requested(self) -> None:
-        QTimer.singleShot(0, self._open_reregister)
-
-    def _open_reregister(self) -> None:
-        self.open_wizard(register_only=True, top_level=False)
-
-    @Slot()
-    def _on_settings_wiped(self) -> None:
-        # Nothing of the academy is left: back to the first-run wizard.
+    def _on_staff_wiped(self) -> None:
         self.preferences = KioskPreferences()
         self.services.checkin.set_local_window(None)
         self.window.strip.set_tenant("", "", "", ZoneInfo("UTC"))
         self.refresh_status()
-        QTimer.singleShot(0, self._open_first_run)
 
-    def _open_first_run(self) -> None:
-        self.open_wizard(register_only=False, top_level=False)
-
-    def open_wizard(self, *, register_only: bool, top_level: bool) -> SetupWizard:
-        # The wizard runs on a kiosk without PINs (first run, after a wipe); "register again"
-        # has no PIN step.
-        pins_set = False
-        parent: QWidget | None = None if top_level else self.window
-        wizard = SetupWizard(
-            self.services,
-            self.tasks,
-            self.frames,
-            self.scans,
-            self.set_test_mode,
-            self.preferences,
-            staff_pin_set=pins_set,
-            register_only=register_only,
-            device_name=platform.node() or "kiosk",
-            parent=parent,
-        )
-        wizard.completed.connect(self._on_wizard_completed)
-        wizard.cancelled.connect(self._on_wizard_cancelled)
-        self.wizard = wizard
-        self._wizard_top_level = top_level
-        self._wizard_chose_camera = not register_only
-        if self.fullscreen:
-            show_full_screen(wizard)
-        else:
-            wizard.resize(1280, 800)
-            wizard.show()
-        return wizard
-
-    @Slot(object)
-    def _on_wizard_completed(self, preferences: KioskPreferences) -> None:
-        self.wizard = None
-        self._on_preferences_changed(preferences)
-        if self._wizard_chose_camera:
+    @Slot(object, bool, bool)
+    def _on_staff_setup_completed(
+        self, preferences: KioskPreferences, chose_camera: bool, top_level: bool
+    ) -> None:
+        self._on_staff_preferences_changed(preferences)
+        if chose_camera:
             self.services.camera.start(
                 preferences.camera, None if preferences.engine == "auto" else preferences.engine
             )
-        if self._wizard_top_level or not self.window.isVisible():
+        if top_level or not self.window.isVisible():
             self.show_kiosk()
         self.refresh_tenant()
         self.refresh_status()
 
-    @Slot()
-    def _on_wizard_cancelled(self) -> None:
-        self.wizard = None
-        if self._wizard_top_level or not self.window.isVisible():
+    @Slot(bool)
+    def _on_staff_setup_cancelled(self, top_level: bool) -> None:
+        if top_level or not self.window.isVisible():
             # Nothing is set up: leaving the first-run wizard ends the app.
             self.exit_requested.emit()
 
-    def confirm_exit(self) -> ConfirmDialog:
-        confirm = ConfirmDialog(
-            translate("Shell", "Exit the kiosk"),
-            translate(
-                "Shell",
-                "Students cannot check in until the kiosk is started again. Check-ins waiting "
-                "for upload are kept and sent at the next start.",
-            ),
-            translate("Shell", "Exit"),
-            self.window,
-            danger=True,
-        )
-        confirm.confirmed.connect(self._on_exit_confirmed)
-        self._open(confirm)
-        return confirm
-
     @Slot()
-    def _on_exit_confirmed(self) -> None:
-        log.info("staff exited the kiosk")
+    def _on_staff_exit_requested(self) -> None:
         self.window.allow_exit()
         self.exit_requested.emit()

@@ -217,12 +217,9 @@ class StatusStrip(QFrame):
         waiting = status.pending
         parked = status.parked
         if parked:
-            text = (
-                translate("StatusStrip", "%n check-in needs staff", None, parked)
-                if parked == 1
-                else translate("StatusStrip", "%n check-ins need staff", None, parked)
+            self.queue.show_state(
+                translate("StatusStrip", "%n check-ins need staff", None, parked), "bad", u
             )
-            self.queue.show_state(text, "bad", u)
         elif waiting:
             self.queue.show_state(
                 "⇡ " + translate("StatusStrip", "%n to upload", None, waiting), "info", u
@@ -276,8 +273,6 @@ class StatusStrip(QFrame):
         days = hours // 24
         if days >= 2:
             return translate("StatusStrip", "%n days", None, days)
-        if hours == 1:
-            return translate("StatusStrip", "%n hour", None, hours)
         return translate("StatusStrip", "%n hours", None, hours)
 
     def apply_scale(self, unit: float) -> None:

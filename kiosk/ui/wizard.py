@@ -43,6 +43,7 @@ from kiosk.ui.camera_setup import CameraSetup
 from kiosk.ui.checkin_window import CheckInWindowChoice
 from kiosk.ui.dialogs import heading, muted
 from kiosk.ui.i18n import setup_problem_text
+from kiosk.ui.operations import DialogOp
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 
@@ -268,7 +269,6 @@ class AccountStep(_Step):
             self._say(translate("Wizard", "Enter the admin's email and password."), "error")
             return
         services = self._services
-        self.register_button.setEnabled(False)
         self._say(translate("Wizard", "Registering…"), "")
 
         def register() -> _Registered:
@@ -281,17 +281,16 @@ class AccountStep(_Step):
             students, error = services.sync.pull_once()
             return _Registered(result, students, error)
 
-        self._tasks.run(register, self._on_registered, self._on_register_failed)
+        DialogOp(self._tasks, self, register, self._on_registered).busy(
+            self.register_button
+        ).on_failure(self._on_register_failed).run()
 
     def _on_registered(self, registered: _Registered) -> None:
         self.registered = registered
-        self.register_button.setEnabled(True)
         result = registered.result
         students = registered.students
-        text = (
-            translate("Wizard", "Registered for %1. Roster: %n student.", None, students)
-            if students == 1
-            else translate("Wizard", "Registered for %1. Roster: %n students.", None, students)
+        text = translate(
+            "Wizard", "Registered for %1. Roster: %n students.", None, students
         ).replace("%1", result.tenant_name)
         if registered.error:
             text += " " + translate("Wizard", "Roster not loaded yet: %1").replace(
@@ -309,7 +308,6 @@ class AccountStep(_Step):
         self.registered_tenant.emit(result.tenant_slug)
 
     def _on_register_failed(self, error: BaseException) -> None:
-        self.register_button.setEnabled(True)
         hint = ""
         if isinstance(error, SetupError):
             text = translate("Wizard", "Not registered: %1").replace(
@@ -514,7 +512,7 @@ class SetupWizard(QDialog):
         outer.addLayout(main, 1)
         self._go(0)
         self.account.registered_tenant.connect(self._on_account_registered_tenant)
-        self._tasks.run(services.reception.roster_facts, self._on_facts_read)
+        DialogOp(self._tasks, self, services.reception.roster_facts, self._on_facts_read).run()
 
     @property
     def index(self) -> int:
@@ -544,8 +542,8 @@ class SetupWizard(QDialog):
     @Slot(str)
     def _on_account_registered_tenant(self, _slug: str) -> None:
         services = self._services
-        self._tasks.run(services.reception.tenant, self._on_tenant_read)
-        self._tasks.run(services.reception.roster_facts, self._on_facts_read)
+        DialogOp(self._tasks, self, services.reception.tenant, self._on_tenant_read).run()
+        DialogOp(self._tasks, self, services.reception.roster_facts, self._on_facts_read).run()
 
     def _on_tenant_read(self, tenant: dict[str, str] | None) -> None:
         if self.camera is not None and tenant:
@@ -626,14 +624,15 @@ class SetupWizard(QDialog):
                 edit.clear()
         preferences = replace(preferences, setup_done=True)
         services = self._services
-        self.next_button.setEnabled(False)
 
         def save() -> KioskPreferences:
             for role, pin in pins:
                 services.pins.set_pin(role, pin)
             return services.preferences.save(preferences)
 
-        self._tasks.run(save, self._on_saved, self._on_save_failed)
+        DialogOp(self._tasks, self, save, self._on_saved).busy(self.next_button).on_failure(
+            self._on_save_failed
+        ).run()
 
     def _on_saved(self, preferences: KioskPreferences) -> None:
         self._finished = True
@@ -643,7 +642,6 @@ class SetupWizard(QDialog):
     def _on_save_failed(self, error: BaseException) -> None:
         log.error("saving the set-up failed: %s", type(error).__name__)
         self.summary.setText(translate("Wizard", "The set-up could not be saved. Try again."))
-        self.next_button.setEnabled(True)
 
     @Slot()
     def _on_cancel_button_clicked(self) -> None:

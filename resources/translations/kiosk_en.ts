@@ -4,46 +4,50 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+426"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+409"/>
         <source>just now</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>%n hour ago</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%n hours ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n days ago</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../kiosk/ui/board.py" line="+64"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+36"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="+55"/>
         <source>Belt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="+1"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -58,18 +62,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
-        <location filename="../../kiosk/ui/board_grading.py" line="+60"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-19"/>
+        <location filename="../../kiosk/ui/board/grading.py" line="+62"/>
         <source>Eligible now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+19"/>
         <source>Instructor board</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-4"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation type="unfinished"></translation>
@@ -120,13 +124,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+37"/>
         <source>Students by progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+54"/>
         <source>Pick a student</source>
+        <extracomment>Rank names by id (the board&apos;s catalogue), for the promotions made here.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -159,18 +164,16 @@
         <source>Recent attendance on this kiosk</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+96"/>
-        <source>%n student shown · from the kiosk&apos;s roster</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/board/dialog.py" line="+85"/>
         <source>%n students shown · from the kiosk&apos;s roster</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n student shown · from the kiosk's roster</numerusform>
+            <numerusform>%n students shown · from the kiosk's roster</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+30"/>
         <source>Promoted on this kiosk: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -220,12 +223,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Asking TatamiTech…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>TatamiTech cannot be reached: the kiosk&apos;s own evaluation is shown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -240,7 +243,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/board_grading.py" line="-2"/>
+        <location filename="../../kiosk/ui/board/grading.py" line="-2"/>
         <source>Degree due</source>
         <translation type="unfinished"></translation>
     </message>
@@ -325,22 +328,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Writing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Not saved (%1): choose another folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Save the grading list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -437,7 +440,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-243"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-224"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -510,7 +513,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+214"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+197"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation type="unfinished"></translation>
@@ -528,7 +531,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-228"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
         <source>no roster: staff needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -551,7 +554,7 @@
 <context>
     <name>GradingList</name>
     <message>
-        <location filename="../../kiosk/ui/grading_list.py" line="+34"/>
+        <location filename="../../kiosk/ui/board/grading_list.py" line="+34"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
@@ -615,10 +618,13 @@
         <source>Grading list: belts</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n students</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n student</numerusform>
+            <numerusform>%n students</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -633,7 +639,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+194"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation type="unfinished"></translation>
@@ -642,7 +648,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-308"/>
+        <location line="-291"/>
         <source>fees not paid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -726,75 +732,77 @@
         <source>every degree is on</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+157"/>
-        <source>%n more class</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+156"/>
         <source>%n more classes</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more class</numerusform>
+            <numerusform>%n more classes</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n more day</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n more days</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more day</numerusform>
+            <numerusform>%n more days</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n class short</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n classes short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n class short</numerusform>
+            <numerusform>%n classes short</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n day short</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n days short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day short</numerusform>
+            <numerusform>%n days short</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>too young by %n year</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>too young by %n years</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>too young by %n year</numerusform>
+            <numerusform>too young by %n years</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n more stripes</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more stripe</numerusform>
+            <numerusform>%n more stripes</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n more degrees</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n more degree</numerusform>
+            <numerusform>%n more degrees</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n stripes short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n stripe short</numerusform>
+            <numerusform>%n stripes short</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n degrees short</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n degree short</numerusform>
+            <numerusform>%n degrees short</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -810,7 +818,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-248"/>
+        <location line="-238"/>
         <source>Not a TatamiTech code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -957,12 +965,12 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+256"/>
         <source>Staff access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-192"/>
         <source>Enter your staff or instructor PIN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -992,7 +1000,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+68"/>
         <source>Sign in with your TatamiTech staff account.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1019,17 +1027,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+112"/>
         <source>No PIN is set on this kiosk: sign in with an account.</source>
+        <extracomment>No PIN exists to compare against (an unregistered kiosk provisioned offline).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+31"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1038,38 +1047,36 @@
         <source>Too many wrong PINs. Try again in %1.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+56"/>
-        <source>Wrong PIN. %n more try before a pause.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+33"/>
         <source>Wrong PIN. %n more tries before a pause.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Wrong PIN. %n more try before a pause.</numerusform>
+            <numerusform>Wrong PIN. %n more tries before a pause.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The PIN could not be checked. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-182"/>
         <source>Enter your email and password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Signing in…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>This account cannot open the staff screens.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Sign-in failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1082,7 +1089,7 @@
 <context>
     <name>Promote</name>
     <message>
-        <location filename="../../kiosk/ui/promote_dialog.py" line="+49"/>
+        <location filename="../../kiosk/ui/board/promote.py" line="+50"/>
         <source>%1 belt</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1174,7 +1181,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Not saved (%1): nothing was recorded. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1210,17 +1217,17 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../kiosk/ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception/common.py" line="+46"/>
         <source>Technical detail: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location filename="../../kiosk/ui/reception/dialog.py" line="+42"/>
         <source>Reception</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Reception tools</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1231,12 +1238,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+135"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+74"/>
         <source>Recent scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="+1"/>
         <source>Needs attention</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1246,7 +1253,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../../kiosk/ui/reception/manual.py" line="+50"/>
         <source>For a student without a phone or card. Works offline; recorded as a manual check-in with your staff id.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1276,34 +1283,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Pick a student first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
         <source>Check-in failed: see the health tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+153"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+43"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="-7"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+152"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Student</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1313,13 +1320,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+150"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+6"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation type="unfinished"></translation>
@@ -1345,7 +1352,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>An override needs a note.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1360,7 +1367,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="-11"/>
         <source>Check-ins the TatamiTech server refused. They are kept here and never block the others. Fix the cause in TatamiTech, then send them again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1375,7 +1382,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
         <source>Sync now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1390,7 +1397,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1465,13 +1472,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="+58"/>
         <source>not registered (offline roster)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1486,12 +1492,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>offline (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-53"/>
         <source>%1 students, seq %2, updated %3 (%4)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1531,7 +1537,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Save diagnostics bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1541,17 +1547,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Exporting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Could not save: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1719,7 +1725,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Degrees: %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1859,7 +1865,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+156"/>
         <source>refused by the server (HTTP %1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1872,12 +1878,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../kiosk/ui/settings.py" line="+69"/>
+        <location filename="../../kiosk/ui/settings/dialog.py" line="+51"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1902,7 +1908,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+35"/>
         <source>Play sounds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1941,28 +1947,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="+27"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+1"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location filename="../../kiosk/ui/settings/preferences.py" line="+51"/>
         <source>Saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="-3"/>
         <source>Check-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Save the check-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/settings/pins.py" line="+37"/>
         <location line="+12"/>
         <source>Which PIN</source>
         <translation type="unfinished"></translation>
@@ -1995,12 +2001,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+15"/>
         <source>A PIN has 4 to 12 digits.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2010,12 +2016,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
         <source>PIN changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/connection.py" line="+43"/>
         <source>This kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2035,7 +2041,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Academy: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2065,12 +2071,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <location line="+6"/>
         <source>Sign out and wipe</source>
         <translation type="unfinished"></translation>
@@ -2081,12 +2087,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Wiping failed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Check-ins not uploaded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2106,13 +2112,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-100"/>
-        <location line="+161"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-90"/>
+        <location line="+144"/>
         <source>check the email, the password and the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-141"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2126,25 +2132,21 @@ Wipe anyway and lose them?</source>
         <source>the kiosk&apos;s database could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+137"/>
-        <source>%n check-in is not uploaded yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+125"/>
         <source>%n check-ins are not uploaded yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n check-in is not uploaded yet.</numerusform>
+            <numerusform>%n check-ins are not uploaded yet.</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n is parked for staff.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n are parked for staff.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n is parked for staff.</numerusform>
+            <numerusform>%n are parked for staff.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2160,9 +2162,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../kiosk/ui/shell.py" line="+517"/>
+        <location filename="../../kiosk/ui/staff_screens.py" line="+243"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
+        <extracomment>What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2212,7 +2214,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-308"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-291"/>
         <source>camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2245,9 +2247,19 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
-        <location filename="../../kiosk/ui/promote_dialog.py" line="-88"/>
+        <location line="+10"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+106"/>
+        <location filename="../../kiosk/ui/board/promote.py" line="-87"/>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="+137"/>
+        <source>That did not work (%1). Try again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2380,30 +2392,34 @@ Wipe anyway and lose them?</source>
         <source>Offline: check-ins are kept here</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
-        <source>%n check-in needs staff</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>%n check-ins need staff</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n check-in needs staff</numerusform>
+            <numerusform>%n check-ins need staff</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+5"/>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n to upload</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n to upload</numerusform>
+            <numerusform>%n to upload</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Synced %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+8"/>
         <source>Clock off by %n min</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Clock off by %n min</numerusform>
+            <numerusform>Clock off by %n min</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2425,39 +2441,46 @@ Wipe anyway and lose them?</source>
         <source>Roster up to date</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+15"/>
         <source>%n days</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>%n hour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n hours</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Stripes</name>
-    <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+188"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/i18n.py" line="+178"/>
         <source>%n degrees</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n degree</numerusform>
+            <numerusform>%n degrees</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n stripes</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n stripe</numerusform>
+            <numerusform>%n stripes</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>SyncState</name>
     <message>
-        <location line="-279"/>
+        <location line="-269"/>
         <source>waiting to upload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2493,7 +2516,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+108"/>
         <source>Academy and environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2579,22 +2602,20 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Registering…</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+20"/>
-        <source>Registered for %1. Roster: %n student.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>Registered for %1. Roster: %n students.</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Registered for %1. Roster: %n student.</numerusform>
+            <numerusform>Registered for %1. Roster: %n students.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Roster not loaded yet: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2604,7 +2625,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Not registered: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2630,7 +2651,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-195"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation type="unfinished"></translation>
@@ -2641,7 +2662,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation type="unfinished"></translation>
@@ -2773,7 +2794,7 @@ Wipe anyway and lose them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>The set-up could not be saved. Try again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,46 +4,47 @@
 <context>
     <name>Age</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+426"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+409"/>
         <source>just now</source>
         <translation>たった今</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n min ago</source>
-        <translation>%n 分前</translation>
+        <translation>
+            <numerusform>%n 分前</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>%n hour ago</source>
-        <translation>%n 時間前</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%n hours ago</source>
-        <translation>%n 時間前</translation>
+        <translation>
+            <numerusform>%n 時間前</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n days ago</source>
-        <translation>%n 日前</translation>
+        <translation>
+            <numerusform>%n 日前</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Board</name>
     <message>
-        <location filename="../../kiosk/ui/board.py" line="+64"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+36"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="+55"/>
         <source>Belt</source>
         <translation>帯</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="+1"/>
         <source>Classes</source>
         <translation>稽古回数</translation>
     </message>
@@ -58,18 +59,18 @@
         <translation>状況</translation>
     </message>
     <message>
-        <location line="+61"/>
-        <location filename="../../kiosk/ui/board_grading.py" line="+60"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-19"/>
+        <location filename="../../kiosk/ui/board/grading.py" line="+62"/>
         <source>Eligible now</source>
         <translation>昇級可能</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+19"/>
         <source>Instructor board</source>
         <translation>指導者ボード</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location filename="../../kiosk/ui/board/filters.py" line="-4"/>
         <location line="+1"/>
         <source>Search by name</source>
         <translation>名前で検索</translation>
@@ -120,13 +121,14 @@
         <translation>すべての帯</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location filename="../../kiosk/ui/board/dialog.py" line="+37"/>
         <source>Students by progress</source>
         <translation>進捗順の生徒一覧</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+54"/>
         <source>Pick a student</source>
+        <extracomment>Rank names by id (the board&apos;s catalogue), for the promotions made here.</extracomment>
         <translation>生徒を選んでください</translation>
     </message>
     <message>
@@ -159,18 +161,15 @@
         <source>Recent attendance on this kiosk</source>
         <translation>この端末での最近の出席</translation>
     </message>
-    <message>
-        <location line="+96"/>
-        <source>%n student shown · from the kiosk&apos;s roster</source>
-        <translation>%n 人を表示 · 端末の名簿より</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/board/dialog.py" line="+85"/>
         <source>%n students shown · from the kiosk&apos;s roster</source>
-        <translation>%n 人を表示 · 端末の名簿より</translation>
+        <translation>
+            <numerusform>%n 人を表示 · 端末の名簿より</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../kiosk/ui/board/detail.py" line="+30"/>
         <source>Promoted on this kiosk: %1</source>
         <translation>このキオスクでの昇級: %1</translation>
     </message>
@@ -220,12 +219,12 @@
         <translation>この端末での記録はまだありません</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>Asking TatamiTech…</source>
         <translation>TatamiTech に問い合わせ中…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>TatamiTech cannot be reached: the kiosk&apos;s own evaluation is shown.</source>
         <translation>TatamiTech に接続できません。端末内の判定を表示しています。</translation>
     </message>
@@ -240,7 +239,7 @@
         <translation>TatamiTech の判定: まだ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/board_grading.py" line="-2"/>
+        <location filename="../../kiosk/ui/board/grading.py" line="-2"/>
         <source>Degree due</source>
         <translation>次の段の対象</translation>
     </message>
@@ -325,22 +324,22 @@
         <translation>このコンピューターにはプリンターがありません</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Writing…</source>
         <translation>書き込み中…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation>保存しました: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Not saved (%1): choose another folder.</source>
         <translation>保存できませんでした（%1）: 別のフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Save the grading list</source>
         <translation>審査リストを保存</translation>
     </message>
@@ -437,7 +436,7 @@
 <context>
     <name>CameraState</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-243"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-224"/>
         <location line="+1"/>
         <source>off</source>
         <extracomment>The camera&apos;s life cycle (``SourceState`` of the frame adapter, plus ``off``: no camera).</extracomment>
@@ -510,7 +509,7 @@
 <context>
     <name>Date</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+214"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+197"/>
         <source>d MMM</source>
         <comment>QLocale date pattern: day and short month</comment>
         <translation>MMMd日</translation>
@@ -528,7 +527,7 @@
 <context>
     <name>Freshness</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-228"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-211"/>
         <source>no roster: staff needed</source>
         <translation>名簿なし（スタッフ対応が必要）</translation>
     </message>
@@ -551,7 +550,7 @@
 <context>
     <name>GradingList</name>
     <message>
-        <location filename="../../kiosk/ui/grading_list.py" line="+34"/>
+        <location filename="../../kiosk/ui/board/grading_list.py" line="+34"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
@@ -615,10 +614,12 @@
         <source>Grading list: belts</source>
         <translation>審査リスト: 帯</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n students</source>
-        <translation>%n 人</translation>
+        <translation>
+            <numerusform>%n 人</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -633,7 +634,7 @@
 <context>
     <name>Locale</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+211"/>
+        <location filename="../../kiosk/ui/i18n.py" line="+194"/>
         <source>en</source>
         <comment>QLocale name of this translation, e.g. ja</comment>
         <translation>ja</translation>
@@ -642,7 +643,7 @@
 <context>
     <name>Note</name>
     <message>
-        <location line="-308"/>
+        <location line="-291"/>
         <source>fees not paid</source>
         <translation>会費が未納です</translation>
     </message>
@@ -726,75 +727,68 @@
         <source>every degree is on</source>
         <translation>段はすべて取得済み</translation>
     </message>
-    <message>
-        <location line="+157"/>
-        <source>%n more class</source>
-        <translation>あと %n 回の稽古</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+156"/>
         <source>%n more classes</source>
-        <translation>あと %n 回の稽古</translation>
+        <translation>
+            <numerusform>あと %n 回の稽古</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n more day</source>
-        <translation>あと %n 日</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n more days</source>
-        <translation>あと %n 日</translation>
+        <translation>
+            <numerusform>あと %n 日</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n class short</source>
-        <translation>稽古が %n 回不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n classes short</source>
-        <translation>稽古が %n 回不足</translation>
+        <translation>
+            <numerusform>稽古が %n 回不足</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n day short</source>
-        <translation>日数が %n 日不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n days short</source>
-        <translation>日数が %n 日不足</translation>
+        <translation>
+            <numerusform>日数が %n 日不足</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>too young by %n year</source>
-        <translation>年齢があと %n 歳不足</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>too young by %n years</source>
-        <translation>年齢があと %n 歳不足</translation>
+        <translation>
+            <numerusform>年齢があと %n 歳不足</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n more stripes</source>
-        <translation>あとストライプ %n 本</translation>
+        <translation>
+            <numerusform>あとストライプ %n 本</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n more degrees</source>
-        <translation>あと %n 段</translation>
+        <translation>
+            <numerusform>あと %n 段</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n stripes short</source>
-        <translation>ストライプが %n 本不足</translation>
+        <translation>
+            <numerusform>ストライプが %n 本不足</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n degrees short</source>
-        <translation>%n 段不足</translation>
+        <translation>
+            <numerusform>%n 段不足</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -810,7 +804,7 @@
 <context>
     <name>Outcome</name>
     <message>
-        <location line="-248"/>
+        <location line="-238"/>
         <source>Not a TatamiTech code</source>
         <translation>TatamiTech のコードではありません</translation>
     </message>
@@ -957,12 +951,12 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/pin_dialog.py" line="+71"/>
+        <location filename="../../kiosk/ui/pin_dialog.py" line="+256"/>
         <source>Staff access</source>
         <translation>スタッフ用</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-192"/>
         <source>Enter your staff or instructor PIN</source>
         <translation>スタッフまたは指導者の PIN を入力してください</translation>
     </message>
@@ -992,7 +986,7 @@
         <translation>道場のアカウントでサインイン</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+68"/>
         <source>Sign in with your TatamiTech staff account.</source>
         <translation>TatamiTech のスタッフアカウントでサインインしてください。</translation>
     </message>
@@ -1019,17 +1013,18 @@
         <translation>PIN 入力に戻る</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+112"/>
         <source>No PIN is set on this kiosk: sign in with an account.</source>
+        <extracomment>No PIN exists to compare against (an unregistered kiosk provisioned offline).</extracomment>
         <translation>この端末には PIN が設定されていません。アカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>No staff PIN is set on this kiosk. Set one on this computer with: tatami-kiosk pin set</source>
         <translation>この端末にはスタッフ PIN が設定されていません。このコンピューターで次のコマンドを実行して設定してください: tatami-kiosk pin set</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+31"/>
         <source>You can try again now.</source>
         <translation>もう一度入力できます。</translation>
     </message>
@@ -1038,38 +1033,35 @@
         <source>Too many wrong PINs. Try again in %1.</source>
         <translation>PIN の誤りが多すぎます。%1 後に再度お試しください。</translation>
     </message>
-    <message>
-        <location line="+56"/>
-        <source>Wrong PIN. %n more try before a pause.</source>
-        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+33"/>
         <source>Wrong PIN. %n more tries before a pause.</source>
-        <translation>PIN が違います。あと %n 回で一時停止します。</translation>
+        <translation>
+            <numerusform>PIN が違います。あと %n 回で一時停止します。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The PIN could not be checked. Try again.</source>
         <translation>PIN を確認できませんでした。もう一度お試しください。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-182"/>
         <source>Enter your email and password.</source>
         <translation>メールアドレスとパスワードを入力してください。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Signing in…</source>
         <translation>サインイン中…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>This account cannot open the staff screens.</source>
         <translation>このアカウントではスタッフ画面を開けません。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Sign-in failed: %1</source>
         <translation>サインインに失敗しました: %1</translation>
     </message>
@@ -1082,7 +1074,7 @@
 <context>
     <name>Promote</name>
     <message>
-        <location filename="../../kiosk/ui/promote_dialog.py" line="+49"/>
+        <location filename="../../kiosk/ui/board/promote.py" line="+50"/>
         <source>%1 belt</source>
         <translation>%1帯</translation>
     </message>
@@ -1174,7 +1166,7 @@
         <translation>指導者 PIN ではありません。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Not saved (%1): nothing was recorded. Try again.</source>
         <translation>保存できませんでした（%1）。何も記録されていません。もう一度お試しください。</translation>
     </message>
@@ -1210,17 +1202,17 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../kiosk/ui/reception.py" line="+102"/>
+        <location filename="../../kiosk/ui/reception/common.py" line="+46"/>
         <source>Technical detail: %1</source>
         <translation>技術情報: %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location filename="../../kiosk/ui/reception/dialog.py" line="+42"/>
         <source>Reception</source>
         <translation>受付</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Reception tools</source>
         <translation>受付ツール</translation>
     </message>
@@ -1231,12 +1223,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+135"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+74"/>
         <source>Recent scans</source>
         <translation>最近の読み取り</translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="+1"/>
         <source>Needs attention</source>
         <translation>要対応</translation>
     </message>
@@ -1246,7 +1238,7 @@
         <translation>状態</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../../kiosk/ui/reception/manual.py" line="+50"/>
         <source>For a student without a phone or card. Works offline; recorded as a manual check-in with your staff id.</source>
         <translation>スマートフォンやカードがない生徒用です。オフラインでも使えます。あなたのスタッフ ID 付きの手動チェックインとして記録されます。</translation>
     </message>
@@ -1276,34 +1268,34 @@
         <translation>選んだ生徒をチェックイン</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Pick a student first.</source>
         <translation>先に生徒を選んでください。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
         <source>Check-in failed: see the health tab.</source>
         <translation>チェックインに失敗しました。「状態」タブを確認してください。</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+153"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+43"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="-7"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+152"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Student</source>
         <translation>生徒</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Source</source>
         <translation>方法</translation>
     </message>
@@ -1313,13 +1305,13 @@
         <translation>送信</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+150"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="+1"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+1"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location filename="../../kiosk/ui/reception/recent.py" line="+6"/>
         <location line="+15"/>
         <source>Check in anyway</source>
         <translation>それでもチェックイン</translation>
@@ -1345,7 +1337,7 @@
         <translation>更新</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>An override needs a note.</source>
         <translation>例外処理にはメモが必要です。</translation>
     </message>
@@ -1360,7 +1352,7 @@
         <translation>例外処理は保存されませんでした。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../kiosk/ui/reception/parked.py" line="-11"/>
         <source>Check-ins the TatamiTech server refused. They are kept here and never block the others. Fix the cause in TatamiTech, then send them again.</source>
         <translation>TatamiTech サーバーが受け付けなかったチェックインです。ここに保管され、他の送信を妨げません。TatamiTech で原因を直してから再送してください。</translation>
     </message>
@@ -1375,7 +1367,7 @@
         <translation>再送</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
@@ -1390,7 +1382,7 @@
         <translation>個人情報を含まない診断情報を書き出す</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Connection</source>
         <translation>接続</translation>
     </message>
@@ -1465,13 +1457,12 @@
         <translation>バージョン</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="+58"/>
         <source>not registered (offline roster)</source>
         <translation>未登録（オフライン名簿）</translation>
     </message>
@@ -1486,12 +1477,12 @@
         <translation>オンライン</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>offline (%1)</source>
         <translation>オフライン (%1)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-53"/>
         <source>%1 students, seq %2, updated %3 (%4)</source>
         <translation>生徒 %1 人、第 %2 版、更新: %3（%4）</translation>
     </message>
@@ -1531,7 +1522,7 @@
         <translation>メモリ内のみ: 再起動後に再サインインが必要</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Save diagnostics bundle</source>
         <translation>診断情報の保存</translation>
     </message>
@@ -1541,17 +1532,17 @@
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+6"/>
         <source>Saved: %1</source>
         <translation>保存しました: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Could not save: %1</source>
         <translation>保存できませんでした: %1</translation>
     </message>
@@ -1719,7 +1710,7 @@
         <translation>次へ: %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Degrees: %1 of %2</source>
         <translation>段: %1 / %2</translation>
     </message>
@@ -1859,7 +1850,7 @@
         <translation>サーバーがこの昇級を読み取れませんでした</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+156"/>
         <source>refused by the server (HTTP %1)</source>
         <translation>サーバーが受け付けませんでした（HTTP %1）</translation>
     </message>
@@ -1872,12 +1863,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../kiosk/ui/settings.py" line="+69"/>
+        <location filename="../../kiosk/ui/settings/dialog.py" line="+51"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1902,7 +1893,7 @@
         <translation>接続</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+35"/>
         <source>Play sounds</source>
         <translation>音を鳴らす</translation>
     </message>
@@ -1941,28 +1932,28 @@
         <translation>言語の変更は次回起動時に反映されます。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="+27"/>
+        <location filename="../../kiosk/ui/settings/display.py" line="+1"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location filename="../../kiosk/ui/settings/preferences.py" line="+51"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/checkin.py" line="-3"/>
         <source>Check-in window</source>
         <translation>チェックイン時間枠</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Save the check-in window</source>
         <translation>チェックイン時間枠を保存</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../kiosk/ui/settings/pins.py" line="+37"/>
         <location line="+12"/>
         <source>Which PIN</source>
         <translation>変更する PIN</translation>
@@ -1995,12 +1986,12 @@
         <translation>PIN を変更</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>The two PINs differ.</source>
         <translation>2 つの PIN が一致しません。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+15"/>
         <source>A PIN has 4 to 12 digits.</source>
         <translation>PIN は 4〜12 桁の数字です。</translation>
     </message>
@@ -2010,12 +2001,12 @@
         <translation>PIN は保存されませんでした。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
         <source>PIN changed.</source>
         <translation>PIN を変更しました。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../kiosk/ui/settings/connection.py" line="+43"/>
         <source>This kiosk</source>
         <translation>この端末</translation>
     </message>
@@ -2035,7 +2026,7 @@
         <translation>サインアウトして消去…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Academy: %1</source>
         <translation>道場: %1</translation>
     </message>
@@ -2065,12 +2056,12 @@
         <translation>メモリ内のみ（再起動後に再サインインが必要）</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <location line="+6"/>
         <source>Sign out and wipe</source>
         <translation>サインアウトして消去</translation>
@@ -2081,12 +2072,12 @@
         <translation>この端末から道場、名簿、PIN、設定、端末キーを消去します。その後、設定をやり直す必要があります。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Wiping failed.</source>
         <translation>消去に失敗しました。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Check-ins not uploaded</source>
         <translation>未送信のチェックインがあります</translation>
     </message>
@@ -2108,13 +2099,13 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Setup</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-100"/>
-        <location line="+161"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-90"/>
+        <location line="+144"/>
         <source>check the email, the password and the connection.</source>
         <translation>メールアドレス、パスワード、接続を確認してください。</translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-141"/>
         <source>only an academy admin can register a kiosk, and this account is not one.</source>
         <translation>端末を登録できるのは道場の管理者だけです。このアカウントは管理者ではありません。</translation>
     </message>
@@ -2128,25 +2119,19 @@ Wipe anyway and lose them?</source>
         <source>the kiosk&apos;s database could not be written.</source>
         <translation>端末のデータベースに書き込めませんでした。</translation>
     </message>
-    <message>
-        <location line="+137"/>
-        <source>%n check-in is not uploaded yet.</source>
-        <translation>%n 件のチェックインがまだ送信されていません。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+    <message numerus="yes">
+        <location line="+125"/>
         <source>%n check-ins are not uploaded yet.</source>
-        <translation>%n 件のチェックインがまだ送信されていません。</translation>
+        <translation>
+            <numerusform>%n 件のチェックインがまだ送信されていません。</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%n is parked for staff.</source>
-        <translation>%n 件はスタッフの対応待ちです。</translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
         <source>%n are parked for staff.</source>
-        <translation>%n 件はスタッフの対応待ちです。</translation>
+        <translation>
+            <numerusform>%n 件はスタッフの対応待ちです。</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2162,9 +2147,9 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../kiosk/ui/shell.py" line="+517"/>
+        <location filename="../../kiosk/ui/staff_screens.py" line="+243"/>
         <source>Exit the kiosk</source>
-        <extracomment>How often the status strip re-reads queue and roster figures without a sync event. What the last person through the PIN pad may open (None: nobody yet).</extracomment>
+        <extracomment>What the last person through the PIN pad may open (None: nobody yet).</extracomment>
         <translation>端末を終了</translation>
     </message>
     <message>
@@ -2214,7 +2199,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="-308"/>
+        <location filename="../../kiosk/ui/i18n.py" line="-291"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
@@ -2247,10 +2232,20 @@ Wipe anyway and lose them?</source>
         <translation>この画面を閉じる</translation>
     </message>
     <message>
-        <location line="+105"/>
-        <location filename="../../kiosk/ui/promote_dialog.py" line="-88"/>
+        <location line="+10"/>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location line="+106"/>
+        <location filename="../../kiosk/ui/board/promote.py" line="-87"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operations.py" line="+137"/>
+        <source>That did not work (%1). Try again.</source>
+        <translation>うまくいきませんでした（%1）。もう一度お試しください。</translation>
     </message>
 </context>
 <context>
@@ -2382,30 +2377,31 @@ Wipe anyway and lose them?</source>
         <source>Offline: check-ins are kept here</source>
         <translation>オフライン: チェックインは端末に保管中</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
-        <source>%n check-in needs staff</source>
-        <translation>%n 件のチェックインが要対応</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>%n check-ins need staff</source>
-        <translation>%n 件のチェックインが要対応</translation>
+        <translation>
+            <numerusform>%n 件のチェックインが要対応</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+5"/>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n to upload</source>
-        <translation>送信待ち %n 件</translation>
+        <translation>
+            <numerusform>送信待ち %n 件</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Synced %1</source>
         <translation>同期 %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+8"/>
         <source>Clock off by %n min</source>
-        <translation>時計が %n 分ずれています</translation>
+        <translation>
+            <numerusform>時計が %n 分ずれています</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2427,39 +2423,42 @@ Wipe anyway and lose them?</source>
         <source>Roster up to date</source>
         <translation>名簿は最新</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+15"/>
         <source>%n days</source>
-        <translation>%n 日</translation>
+        <translation>
+            <numerusform>%n 日</numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>%n hour</source>
-        <translation>%n 時間</translation>
-    </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n hours</source>
-        <translation>%n 時間</translation>
+        <translation>
+            <numerusform>%n 時間</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Stripes</name>
-    <message>
-        <location filename="../../kiosk/ui/i18n.py" line="+188"/>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/i18n.py" line="+178"/>
         <source>%n degrees</source>
-        <translation>%n 段</translation>
+        <translation>
+            <numerusform>%n 段</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+1"/>
         <source>%n stripes</source>
-        <translation>ストライプ %n 本</translation>
+        <translation>
+            <numerusform>ストライプ %n 本</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>SyncState</name>
     <message>
-        <location line="-279"/>
+        <location line="-269"/>
         <source>waiting to upload</source>
         <translation>送信待ち</translation>
     </message>
@@ -2495,7 +2494,7 @@ Wipe anyway and lose them?</source>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../kiosk/ui/wizard.py" line="+107"/>
+        <location filename="../../kiosk/ui/wizard.py" line="+108"/>
         <source>Academy and environment</source>
         <translation>道場と接続先</translation>
     </message>
@@ -2581,22 +2580,19 @@ Wipe anyway and lose them?</source>
         <translation>管理者のメールアドレスとパスワードを入力してください。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Registering…</source>
         <translation>登録中…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+20"/>
-        <source>Registered for %1. Roster: %n student.</source>
-        <translation>%1 に登録しました。名簿: %n 人。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>Registered for %1. Roster: %n students.</source>
-        <translation>%1 に登録しました。名簿: %n 人。</translation>
+        <translation>
+            <numerusform>%1 に登録しました。名簿: %n 人。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Roster not loaded yet: %1</source>
         <translation>名簿はまだ読み込まれていません: %1</translation>
     </message>
@@ -2606,7 +2602,7 @@ Wipe anyway and lose them?</source>
         <translation>この端末にはシステムのキーリングがありません。端末キーはメモリ内にのみ保持されるため、再起動後にスタッフの再サインインが必要です。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Not registered: %1</source>
         <translation>登録されませんでした: %1</translation>
     </message>
@@ -2632,7 +2628,7 @@ Wipe anyway and lose them?</source>
         <translation>スタッフ PIN</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-195"/>
         <location line="+4"/>
         <source>Preview name</source>
         <translation>プレビュー名</translation>
@@ -2643,7 +2639,7 @@ Wipe anyway and lose them?</source>
         <translation>プレビュー名を入力してください。英小文字、数字、ハイフンが使えます（pr-123）。</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+155"/>
         <location line="+4"/>
         <source>Staff PIN again</source>
         <translation>スタッフ PIN（確認）</translation>
@@ -2775,7 +2771,7 @@ Wipe anyway and lose them?</source>
         <translation>スタッフは「スタッフ」ボタンと PIN でスタッフメニューを開きます。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>The set-up could not be saved. Try again.</source>
         <translation>設定を保存できませんでした。もう一度お試しください。</translation>
     </message>

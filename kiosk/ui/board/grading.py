@@ -20,7 +20,7 @@ from kiosk.domain.eligibility import Eligibility
 from kiosk.domain.model import PromotionKind, StripeKind
 from kiosk.domain.ports import PromotionRecord, SyncState
 from kiosk.services.board import BoardRow
-from kiosk.ui.grading_list import (
+from kiosk.ui.board.grading_list import (
     GradingTable,
     print_with_dialog,
     printers_available,
@@ -29,6 +29,7 @@ from kiosk.ui.grading_list import (
 )
 from kiosk.ui.i18n import format_date_time, note_text, server_refusal, stripes_text
 from kiosk.ui.icons import belt_icon
+from kiosk.ui.operations import DialogOp
 from kiosk.ui.tasks import TaskManager
 
 translate = QCoreApplication.translate
@@ -170,27 +171,21 @@ class GradingActions(QWidget):
         self._write(lambda: write_pdf(table, path))
 
     def _write(self, work: Callable[[], Path]) -> None:
-        for button in (self.csv_button, self.pdf_button):
-            button.setEnabled(False)
         self.result.setText(translate("Board", "Writing…"))
-        self._tasks.run(work, self._on_written, self._on_write_failed, owner=self)
+        DialogOp(self._tasks, self, work, self._on_written).busy(
+            self.csv_button, self.pdf_button
+        ).on_failure(self._on_write_failed).run()
 
     def _on_written(self, path: Path) -> None:
-        self._release()
         self.result.setText(translate("Board", "Saved: %1").replace("%1", path.name))
         self.saved.emit(str(path))
 
     def _on_write_failed(self, error: BaseException) -> None:
-        self._release()
         self.result.setText(
             translate("Board", "Not saved (%1): choose another folder.").replace(
                 "%1", type(error).__name__
             )
         )
-
-    def _release(self) -> None:
-        for button in (self.csv_button, self.pdf_button):
-            button.setEnabled(True)
 
     # -- the buttons ------------------------------------------------------------------------------
 

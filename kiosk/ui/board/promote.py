@@ -30,6 +30,7 @@ from kiosk.services.grading import PromotionRefused
 from kiosk.services.staff import PinCheck, PinRole
 from kiosk.ui.dialogs import StaffDialog, muted
 from kiosk.ui.i18n import format_time, promotion_problem_text, stripes_text
+from kiosk.ui.operations import DialogOp
 from kiosk.ui.ports import KioskServices
 from kiosk.ui.tasks import TaskManager
 
@@ -173,7 +174,6 @@ class PromoteDialog(StaffDialog):
             self.pin.setFocus()
             return
         self._say("")
-        self.promote_button.setEnabled(False)
         pins, grading = self._services.pins, self._services.grading
         student_id = self._row.student.id
 
@@ -187,10 +187,11 @@ class PromoteDialog(StaffDialog):
                 return _Outcome(problem=refused.problem)
             return _Outcome(record=record)
 
-        self._tasks.run(work, self._on_promote_done, self._on_promote_failed, owner=self)
+        DialogOp(self._tasks, self, work, self._on_promote_done).busy(
+            self.promote_button
+        ).on_failure(self._on_promote_failed).run()
 
     def _on_promote_done(self, outcome: _Outcome) -> None:
-        self.promote_button.setEnabled(True)
         if outcome.record is not None:
             self.promoted.emit(outcome.record.promotion_id)
             self.accept()
@@ -215,7 +216,6 @@ class PromoteDialog(StaffDialog):
         self.pin.setFocus()
 
     def _on_promote_failed(self, error: BaseException) -> None:
-        self.promote_button.setEnabled(True)
         # A store that could not commit: nothing was recorded.
         self._say(
             translate("Promote", "Not saved (%1): nothing was recorded. Try again.").replace(
