@@ -37,8 +37,8 @@ from kiosk.runtime import KioskRuntime, RuntimeSettings, SyncSettings  # noqa: E
 from kiosk.server.seed import GOLDEN_TIGER, IRON_CRANE  # noqa: E402
 from kiosk.services.checkin import ScanResult  # noqa: E402
 from kiosk.services.staff import PinRole  # noqa: E402
-from kiosk.ui.i18n import install_translator  # noqa: E402
 from kiosk.ui.board.promote import PromoteDialog  # noqa: E402
+from kiosk.ui.i18n import install_translator  # noqa: E402
 from kiosk.ui.theme import apply_theme  # noqa: E402
 
 
