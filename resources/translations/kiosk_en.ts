@@ -1382,7 +1382,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+140"/>
         <source>Sync now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1414,6 +1414,11 @@
     <message>
         <location line="+1"/>
         <source>Events waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promotions made here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1477,7 +1482,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+10"/>
+        <source>%1 waiting to upload, %2 refused (see the board)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>not registered (offline roster)</source>
         <translation type="unfinished"></translation>
     </message>

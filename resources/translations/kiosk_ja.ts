@@ -1367,7 +1367,7 @@
         <translation>再送</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reception/health.py" line="+138"/>
+        <location filename="../../kiosk/ui/reception/health.py" line="+140"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
@@ -1400,6 +1400,11 @@
         <location line="+1"/>
         <source>Events waiting</source>
         <translation>送信待ちのイベント</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promotions made here</source>
+        <translation>この端末での昇級</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1462,7 +1467,12 @@
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+10"/>
+        <source>%1 waiting to upload, %2 refused (see the board)</source>
+        <translation>アップロード待ち %1 件、拒否 %2 件（ボードを参照）</translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>not registered (offline roster)</source>
         <translation>未登録（オフライン名簿）</translation>
     </message>

@@ -91,6 +91,8 @@ def write_diagnostics(services: KioskServices, extra: ExtraFigures, path: Path) 
             "pending": status.pending,
             "parked": status.parked,
             "eventsPending": status.events_pending,
+            "promotionsPending": status.promotions_pending,
+            "promotionsParked": status.promotions_parked,
             "recentOutcomes": _outcome_counts(services.reception.recent(500)),
         },
         log_lines=services.diagnostics.recent_log_lines(),
@@ -159,6 +161,7 @@ class HealthPanel(QWidget):
             ("queue", translate("Reception", "Waiting to upload")),
             ("parked", translate("Reception", "Parked")),
             ("events", translate("Reception", "Events waiting")),
+            ("promotions", translate("Reception", "Promotions made here")),
             ("lastUpload", translate("Reception", "Last upload")),
             ("lastPull", translate("Reception", "Last roster pull")),
             ("roster", translate("Reception", "Roster")),
@@ -210,6 +213,9 @@ class HealthPanel(QWidget):
             "queue": str(status.pending),
             "parked": str(status.parked),
             "events": str(status.events_pending),
+            "promotions": translate("Reception", "%1 waiting to upload, %2 refused (see the board)")
+            .replace("%1", str(status.promotions_pending))
+            .replace("%2", str(status.promotions_parked)),
             "lastUpload": at(status.last_upload_at),
             "lastPull": at(status.last_pull_at),
             "roster": translate("Reception", "%1 students, seq %2, updated %3 (%4)")
